@@ -1,0 +1,24 @@
+"""The catalogue of actions a role can bundle: ``<app>.<verb>`` → Vietnamese label.
+
+Every scoped view, API endpoint and service names one of these; a grant of a role on an
+organization allows the role's actions on that organization and everything below it.
+"""
+
+from __future__ import annotations
+
+ACTIONS: dict[str, str] = {
+    "orgs.view": "Xem tổ chức, cơ quan, cấp ủy",
+    "orgs.add": "Tạo tổ chức, cơ quan, nhiệm kỳ",
+    "orgs.change": "Sửa tổ chức, cơ quan, cấp ủy",
+    "orgs.move": "Chuyển tổ chức sang tổ chức cấp trên khác",
+    "audit.view": "Xem nhật ký thay đổi",
+    "access.manage": "Phân quyền người dùng",
+}
+
+
+def label(action: str) -> str:
+    return ACTIONS[action]
+
+
+def is_known(action: str) -> bool:
+    return action in ACTIONS

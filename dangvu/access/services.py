@@ -1,0 +1,106 @@
+"""Writes of users and grants: scoped to the granting actor, audited."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from dangvu.access import scope
+from dangvu.access.models import Grant, Role
+from dangvu.access.scope import Actor
+from dangvu.audit.services import record
+from dangvu.core.exceptions import DomainError, NotPermitted
+from dangvu.orgs.models import Organization
+
+
+def _covers_role(actor: Actor, role: Role, organization: Organization) -> bool:
+    return all(scope.covers(actor, action, organization.path) for action in role.actions)
+
+
+@transaction.atomic
+def grant_create(
+    *, actor: Actor, user: AbstractUser, role: Role, organization: Organization
+) -> Grant:
+    """Give ``user`` the ``role`` on ``organization``'s subtree.
+
+    The actor must manage access there and hold every action of the role there itself, so
+    nobody can hand out more than they have.
+    """
+    scope.require(actor, "access.manage", organization)
+    if not _covers_role(actor, role, organization):
+        raise NotPermitted("Bạn không thể trao quyền mà chính bạn không có trên tổ chức này.")
+    grant, created = Grant.objects.get_or_create(user=user, role=role, organization=organization)
+    if not created:
+        raise DomainError(f"{user.get_username()} đã có vai trò này trên {organization}.")
+    record(
+        actor=actor,
+        action="access.grant.create",
+        target=grant,
+        organization=organization,
+        changes={"user": [None, user.get_username()], "role": [None, role.code]},
+    )
+    return grant
+
+
+@transaction.atomic
+def grant_delete(*, actor: Actor, grant: Grant, reason: str = "") -> None:
+    scope.require(actor, "access.manage", grant.organization)
+    record(
+        actor=actor,
+        action="access.grant.delete",
+        target=grant,
+        organization=grant.organization,
+        changes={"user": [grant.user.get_username(), None], "role": [grant.role.code, None]},
+        reason=reason,
+    )
+    grant.delete()
+
+
+@transaction.atomic
+def user_create(
+    *, actor: Actor, username: str, full_name: str, password: str, email: str = ""
+) -> AbstractUser:
+    """Create an account; the password must pass the validators (≥ 15 characters, not common)."""
+    if not actor.is_superuser and not scope.has_any(actor, "access.manage"):
+        raise NotPermitted()
+    user_model = get_user_model()
+    if user_model.objects.filter(username=username).exists():
+        raise DomainError(
+            f"Tên đăng nhập {username} đã có.", field_errors={"username": "Tên đăng nhập đã có."}
+        )
+    family, _, given = full_name.strip().rpartition(" ")
+    user = user_model(username=username, first_name=given, last_name=family, email=email)
+    _validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    record(
+        actor=actor,
+        action="access.user.create",
+        target=user,
+        changes={"username": [None, username], "full_name": [None, full_name]},
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: Actor, user: AbstractUser, password: str) -> None:
+    """Set a new password (an operator's reset; users change theirs on the password page)."""
+    if not actor.is_superuser:
+        raise NotPermitted()
+    _validate_password(password, user)
+    if user.check_password(password):
+        return
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record(actor=actor, action="access.user.password", target=user)
+
+
+def _validate_password(password: str, user: AbstractUser) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        message = " ".join(exc.messages)
+        raise DomainError(message, field_errors={"password": message}) from exc

@@ -1,0 +1,27 @@
+"""Audit action codes (``<app>.<entity>.<verb>``) with the Vietnamese label the log shows.
+
+``audit.record`` refuses a code that is not registered here, so the log never holds a code
+nobody can read.
+"""
+
+from __future__ import annotations
+
+LABELS: dict[str, str] = {
+    "orgs.organization.create": "Tạo tổ chức đảng",
+    "orgs.organization.update": "Sửa tổ chức đảng",
+    "orgs.organization.move": "Chuyển tổ chức đảng",
+    "orgs.agency.create": "Tạo cơ quan, đơn vị",
+    "orgs.agency.update": "Sửa cơ quan, đơn vị",
+    "orgs.term.create": "Tạo nhiệm kỳ",
+    "orgs.seat.create": "Bầu, chỉ định cấp ủy viên",
+    "orgs.seat.end": "Kết thúc chức vụ cấp ủy",
+    "access.grant.create": "Phân quyền",
+    "access.grant.delete": "Thu hồi quyền",
+    "access.user.create": "Tạo tài khoản",
+    "access.user.password": "Đặt lại mật khẩu",
+    "demo.load": "Nạp dữ liệu mẫu",
+}
+
+
+def label(code: str) -> str:
+    return LABELS.get(code, code)
