@@ -193,9 +193,10 @@ STATIC_ROOT = VAR_DIR / "static"
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first so that an anonymous request is told 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -209,6 +210,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API của dangvu: mọi dữ liệu được giới hạn theo phạm vi tổ chức của người dùng.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

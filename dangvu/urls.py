@@ -1,7 +1,21 @@
+"""The URL conf. Every view is scoped (``ScopedMixin``, ``ScopedViewSet``, ``ScopedAPIView``)
+except those in ``SCOPE_EXEMPT``, each with the reason it needs no organization scope; the
+meta-test in ``core/tests/test_urlconf.py`` fails for any other route."""
+
 from django.urls import include, path
 
 from dangvu.access import views as access_views
 from dangvu.orgs.views import HomeView
+
+SCOPE_EXEMPT = {
+    "login": "the login page itself; throttled by django-axes",
+    "logout": "ends the user's own session (POST only)",
+    "password_change": "changes the user's own password, after asking the current one",
+    "api-token": "exchanges the user's own credentials for their API token (throttled)",
+    "api-root": "lists the API's endpoints, no data",
+    "api-schema": "the OpenAPI description of the API, no data (login required)",
+    "api-docs": "the interactive API documentation page, no data (login required)",
+}
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),

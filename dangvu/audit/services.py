@@ -38,6 +38,11 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return {name: _json_value(getattr(instance, name)) for name in fields}
 
 
+def snapshot_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON-ready form of plain ``values``, comparable with a ``snapshot``."""
+    return {name: _json_value(value) for name, value in values.items()}
+
+
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     """``{field: [old, new]}`` for the fields whose value changed."""
     return {

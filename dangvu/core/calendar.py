@@ -169,8 +169,8 @@ def _from_database(first_year: int, last_year: int) -> WorkingCalendar:
     rows = CalendarDay.objects.filter(
         date__gte=date(first_year, 1, 1), date__lte=date(last_year, 12, 31)
     ).values_list("date", "kind")
-    days_off = []
-    working_days = []
+    days_off: list[date] = []
+    working_days: list[date] = []
     for d, kind in rows:
         (working_days if kind == CalendarDay.Kind.WORKING_DAY else days_off).append(d)
     return WorkingCalendar(days_off, working_days)

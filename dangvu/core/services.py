@@ -2,35 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from django.db import models
 
 from dangvu.access.scope import Actor
-from dangvu.audit.services import snapshot
+from dangvu.audit.services import snapshot, snapshot_values
 from dangvu.core.exceptions import OutOfScope, StaleEdit
 
 M = TypeVar("M", bound=models.Model)
 
 
-def lock_current(instance: M, expected_version: int, fields: Iterable[str]) -> M:
-    """The row of ``instance`` locked for update, refused if it changed since ``expected_version``.
+def lock(instance: M) -> M:
+    """The current row of ``instance``, locked until the end of the transaction."""
+    return type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+
+
+def check_version(
+    locked: models.Model, expected_version: int, submitted: Mapping[str, Any]
+) -> None:
+    """Refuse the write if the row changed since ``expected_version`` (call after the scope check).
 
     Edit forms and API updates carry the version they were opened at; a stale one means
-    somebody saved in between, and silently overwriting their change would lose it.
+    somebody saved in between, and silently overwriting their change would lose it. The
+    refusal lists the stored values that differ from what was submitted, so the user can
+    redo the edit knowing what the other person saved.
     """
-    locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
     if locked.version != expected_version:  # type: ignore[attr-defined]
-        raise StaleEdit(_changed(instance, locked, fields))
-    return locked
+        raise StaleEdit(_differences(locked, submitted))
 
 
-def _changed(opened: models.Model, current: models.Model, fields: Iterable[str]) -> dict[str, Any]:
-    names = list(fields)
-    before, now = snapshot(opened, names), snapshot(current, names)
+def _differences(current: models.Model, submitted: Mapping[str, Any]) -> dict[str, Any]:
+    now = snapshot(current, submitted)
+    wanted = snapshot_values(submitted)
     return {
-        str(opened._meta.get_field(n).verbose_name): now[n] for n in names if before[n] != now[n]
+        str(current._meta.get_field(name).verbose_name): now[name]
+        for name in submitted
+        if now[name] != wanted[name]
     }
 
 

@@ -1,4 +1,4 @@
-"""Vietnamese text helpers: search folding, name order, dictionary sort keys, number and date formats.
+"""Vietnamese text helpers: search folding, name order, sort keys, number and date formats.
 
 Everything here is pure Python with no database access, so that the same rules apply in SQL
 keys (stored ``*_search``/``*_sort`` columns), in Python sorting, and in templates, whatever
@@ -162,10 +162,10 @@ _CONTRACTIONS = {
 }
 
 # Secondary order of the combining marks U+0300–U+036F in ICU "vi", measured with PostgreSQL 15
-# / ICU 72 (marks in one string are secondary-equal). The five tones come first among the
-# common ones, as the tailoring "&̀<<̉<<̃<<́<<̣" puts them. Marks that NFD replaces (U+0340,
-# U+0341, U+0343, U+0344) are absent; U+034F and the combining letters U+0363–U+036F, which
-# ICU ignores or gives a primary weight, are not keyed. Every other mark is ignored too.
+# / ICU 72; the marks of one multi-character entry are secondary-equal. The five tones are in
+# the order of the tailoring "&\u0300<<\u0309<<\u0303<<\u0301<<\u0323". Marks that NFD replaces
+# (U+0340, U+0341, U+0343, U+0344) are absent; U+034F and the combining letters U+0363–U+036F,
+# which ICU ignores or gives a primary weight, are not keyed. Other marks are ignored too.
 _MARK_ORDER = (
     "\u0332",
     "\u0313",
@@ -262,11 +262,13 @@ def _primary_of(ch: str) -> tuple[str, bool]:
 def sort_key(text: str) -> str:
     """A key over ``[0-9a-z]`` whose plain code-point order is Vietnamese dictionary order.
 
-    Identical to ICU's "vi" collation (PostgreSQL ``COLLATE "vi-x-icu"``) for text in the
-    Vietnamese and Latin alphabets, digits, ASCII punctuation and the combining marks of
-    U+0300–U+036F, except that runs of white space count as one space and leading or trailing
-    spaces are ignored. Other characters sort after "z" (letters of other scripts) or between
-    ASCII punctuation and digits (other symbols), by code point. Input may be NFC or NFD.
+    Identical to ICU's "vi" collation (PostgreSQL ``COLLATE "vi-x-icu"``) for text made of
+    the Vietnamese alphabet, f j w z, digits, ASCII punctuation, spaces and the combining marks
+    of U+0300–U+036F (so "é", "ü", "ç" too), except that runs of white space count as one space
+    and leading or trailing spaces are ignored. Other characters sort after "z" (other letters,
+    other scripts) or between ASCII punctuation and digits (other symbols), by code point.
+    Input may be NFC or NFD. For Vietnamese text of n characters the key has at most 6n + 2
+    characters (2 per character primary, 3 secondary, 1 tertiary), which sizes a column.
     """
     s = " ".join(unicodedata.normalize("NFD", text).split())
     primary: list[str] = []
@@ -338,9 +340,15 @@ def _exact(value: Number) -> Fraction:
     raise TypeError(f"cannot format {type(value).__name__} as a number")
 
 
+def _power_of_ten(exponent: int) -> int:
+    """``10**exponent`` for ``exponent >= 0``, typed as the int it is (not ``int | float``)."""
+    power: int = 10**exponent
+    return power
+
+
 def _round_half_up(value: Fraction, decimals: int) -> int:
     """``value`` in units of 10**-decimals, halves rounded away from zero as people round."""
-    scaled = abs(value) * 10**decimals
+    scaled = abs(value) * _power_of_ten(decimals)
     units = math.floor(scaled + Fraction(1, 2))
     return -units if value < 0 else units
 
@@ -354,7 +362,7 @@ def format_number(n: Number, decimals: int = 0) -> str:
     if decimals < 0:
         raise ValueError("decimals must not be negative")
     units = _round_half_up(_exact(n), decimals)
-    whole, fraction = divmod(abs(units), 10**decimals)
+    whole, fraction = divmod(abs(units), _power_of_ten(decimals))
     text = f"{whole:,}".replace(",", ".")
     if decimals:
         text += "," + str(fraction).zfill(decimals)

@@ -46,7 +46,7 @@ def scope_roots(*, actor: Actor) -> OrganizationQuerySet:
     """The top organizations of the actor's scope: where the tree browser starts."""
     paths = scope.granted_paths(actor, "orgs.view")
     if paths is None:
-        return Organization.get_root_nodes()
+        return Organization.objects.get_root_nodes()
     return Organization.objects.unscoped().filter(path__in=paths)
 
 

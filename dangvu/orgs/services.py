@@ -12,7 +12,7 @@ from dangvu.access.scope import Actor
 from dangvu.audit.services import diff, record, snapshot
 from dangvu.core.exceptions import DomainError, NotPermitted
 from dangvu.core.rules import enforce
-from dangvu.core.services import ensure_visible, lock_current
+from dangvu.core.services import check_version, ensure_visible, lock
 from dangvu.core.text import fold
 from dangvu.orgs import rules
 from dangvu.orgs.models import Agency, CommitteeSeat, Organization, SeatRole, Term
@@ -65,7 +65,10 @@ def organization_create(
         "decision": decision.strip(),
     }
     try:
-        org = parent.add_child(**fields) if parent else Organization.add_root(**fields)
+        if parent is None:
+            org = Organization.objects.add_root(create_kwargs=fields)
+        else:
+            org = Organization.objects.add_child(parent, create_kwargs=fields)
     except IntegrityError as exc:  # a concurrent create took the code
         raise DomainError(
             f"Mã {code} đã được dùng.", field_errors={"code": "Mã đã tồn tại."}
@@ -95,11 +98,13 @@ def organization_update(
     decision: str = "",
 ) -> Organization:
     """Change an organization's own fields; refused if someone saved it since ``version``."""
-    org = lock_current(organization, version, ORG_FIELDS)
+    org = lock(organization)
     scope.require(actor, "orgs.change", org)
-    parent = org.get_parent()
+    submitted = {"code": code, "name": name, "kind": kind, "valid_from": valid_from}
+    check_version(org, version, {**submitted, "valid_to": valid_to})
+    parent = Organization.objects.get_parent(org)
     enforce(rules.check_parent_kind(kind, parent.kind if parent else None, valid_from))
-    for child in org.get_children():
+    for child in Organization.objects.get_children(org):
         enforce(rules.check_parent_kind(child.kind, kind, valid_from))
     enforce(rules.check_validity(valid_from, valid_to))
     code = code.strip()
@@ -130,8 +135,9 @@ def organization_move(
 
     Both the organization and its new parent must be in the actor's scope for ``orgs.move``.
     """
-    org = lock_current(organization, version, ORG_FIELDS)
+    org = lock(organization)
     scope.require(actor, "orgs.move", org)
+    check_version(org, version, {})
     target = Organization.objects.select_for_update().get(pk=new_parent.pk)
     scope.require(actor, "orgs.move", target)
     if target.path.startswith(org.path):
@@ -140,8 +146,8 @@ def organization_move(
             field_errors={"new_parent": "Tổ chức cấp trên mới nằm trong tổ chức đang chuyển."},
         )
     enforce(rules.check_parent_kind(org.kind, target.kind, timezone.localdate()))
-    old_parent = org.get_parent()
-    org.move(target, pos="last-child")
+    old_parent = Organization.objects.get_parent(org)
+    Organization.objects.move(org, target, pos="last-child")
     org = Organization.objects.get(pk=org.pk)
     org.version += 1
     org.save(update_fields=["version", "updated_at"])
@@ -207,9 +213,10 @@ def agency_update(
     valid_to: date | None = None,
 ) -> Agency:
     """Change an agency; moving it to another leading organization needs scope on both."""
-    current = lock_current(agency, version, AGENCY_FIELDS)
+    current = lock(agency)
     scope.require(actor, "orgs.change", current.organization)
     scope.require(actor, "orgs.change", organization)
+    check_version(current, version, {"code": code, "name": name, "organization": organization})
     if not organization.is_grassroots:
         raise DomainError(
             "Cơ quan, đơn vị phải do một tổ chức cơ sở đảng lãnh đạo.",
