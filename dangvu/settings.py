@@ -123,7 +123,7 @@ def _database() -> dict:
     elif config["ENGINE"] not in ("django.db.backends.postgresql",):
         raise ImproperlyConfigured("DANGVU_DATABASE_URL must be sqlite:/// or postgres://")
     config["TEST"] = {"NAME": env_str("DANGVU_TEST_DATABASE_NAME")}
-    return config
+    return dict(config)
 
 
 DATABASES = {"default": _database()}

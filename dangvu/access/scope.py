@@ -8,7 +8,7 @@ session, so a changed grant takes effect on the next request.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dangvu.core.exceptions import NotPermitted, OutOfScope
 
@@ -19,12 +19,16 @@ _CACHE_ATTR = "_dangvu_granted_paths"
 
 
 class Actor(Protocol):
-    """Who acts: a user of ``django.contrib.auth`` or a ``SystemActor``."""
+    """Who acts: a user of ``django.contrib.auth`` (or anonymous) or a ``SystemActor``."""
 
-    pk: object
-    is_authenticated: bool
-    is_active: bool
-    is_superuser: bool
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def is_authenticated(self) -> bool: ...
+    @property
+    def is_active(self) -> bool: ...
+    @property
+    def is_superuser(self) -> bool: ...
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,9 +21,7 @@ def _covers_role(actor: Actor, role: Role, organization: Organization) -> bool:
 
 
 @transaction.atomic
-def grant_create(
-    *, actor: Actor, user: AbstractUser, role: Role, organization: Organization
-) -> Grant:
+def grant_create(*, actor: Actor, user: User, role: Role, organization: Organization) -> Grant:
     """Give ``user`` the ``role`` on ``organization``'s subtree.
 
     The actor must manage access there and hold every action of the role there itself, so
@@ -62,7 +60,7 @@ def grant_delete(*, actor: Actor, grant: Grant, reason: str = "") -> None:
 @transaction.atomic
 def user_create(
     *, actor: Actor, username: str, full_name: str, password: str, email: str = ""
-) -> AbstractUser:
+) -> User:
     """Create an account; the password must pass the validators (≥ 15 characters, not common)."""
     if not actor.is_superuser and not scope.has_any(actor, "access.manage"):
         raise NotPermitted()
@@ -86,7 +84,7 @@ def user_create(
 
 
 @transaction.atomic
-def user_set_password(*, actor: Actor, user: AbstractUser, password: str) -> None:
+def user_set_password(*, actor: Actor, user: User, password: str) -> None:
     """Set a new password (an operator's reset; users change theirs on the password page)."""
     if not actor.is_superuser:
         raise NotPermitted()
@@ -98,7 +96,7 @@ def user_set_password(*, actor: Actor, user: AbstractUser, password: str) -> Non
     record(actor=actor, action="access.user.password", target=user)
 
 
-def _validate_password(password: str, user: AbstractUser) -> None:
+def _validate_password(password: str, user: User) -> None:
     try:
         validate_password(password, user)
     except ValidationError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 from django.conf import settings
 from django.db import models
@@ -18,7 +18,7 @@ class AuditEventQuerySet(ScopedQuerySet):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnly("Nhật ký chỉ được ghi thêm, không được sửa.")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnly("Nhật ký chỉ được ghi thêm, không được xóa.")
 
 
@@ -61,7 +61,7 @@ class AuditEvent(ScopedModel):
     data = models.JSONField("dữ liệu kèm theo", default=dict, blank=True)
     reason = models.TextField("lý do", blank=True)
 
-    objects = AuditEventQuerySet.as_manager()
+    objects: ClassVar[Any] = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

@@ -71,7 +71,7 @@ def record(
     if not transaction.get_connection().in_atomic_block:
         raise AuditOutsideTransaction(f"{action} must be recorded inside the change's transaction")
     ctx = context.current()
-    user = actor if actor is not None and getattr(actor, "pk", None) is not None else None
+    user: Any = actor if actor is not None and actor.pk is not None else None
     return AuditEvent.objects.create(
         actor=user,
         actor_repr=str(actor) if actor is not None else "Hệ thống",

@@ -7,7 +7,7 @@ override ``get_queryset``. Out-of-scope objects answer 404 exactly like missing 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
@@ -20,6 +20,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from dangvu.access import scope
 from dangvu.core.exceptions import DomainError, StaleEdit
+from dangvu.core.models import ScopedQuerySet
 
 NOT_FOUND = "Không tìm thấy."
 
@@ -44,24 +45,24 @@ class HasScopedAction(permissions.BasePermission):
 
 
 class ScopedAPIMixin:
+    """Names the action a request needs: ``<scope_app>.<verb>`` from the HTTP method, or the
+    one ``scope_actions`` gives for a named viewset action (e.g. ``{"move": "orgs.move"}``)."""
+
     scope_app: ClassVar[str] = ""
     scope_actions: ClassVar[dict[str, str]] = {}
-    permission_classes = [HasScopedAction]
-    request: Request
-    action: str | None
 
     def scope_action(self) -> str:
-        """``<app>.<verb>``: a viewset action named in ``scope_actions`` wins over the method."""
         if not self.scope_app:
             raise ImproperlyConfigured(f"{type(self).__name__} must name its scope_app")
-        named = self.scope_actions.get(self.action or "")
+        named = self.scope_actions.get(getattr(self, "action", None) or "")
         if named:
             return named
-        return f"{self.scope_app}.{_VERB_BY_METHOD.get(self.request.method or 'GET', 'view')}"
+        method = getattr(self, "request").method or "GET"  # noqa: B009 (set by the view)
+        return f"{self.scope_app}.{_VERB_BY_METHOD.get(method, 'view')}"
 
 
 class ScopedViewSet(ScopedAPIMixin, viewsets.GenericViewSet):
-    queryset: QuerySet[Any] | None = None
+    permission_classes = [HasScopedAction]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -72,13 +73,17 @@ class ScopedViewSet(ScopedAPIMixin, viewsets.GenericViewSet):
             )
 
     def get_queryset(self) -> QuerySet[Any]:
-        if self.queryset is None:
+        base = getattr(type(self), "queryset", None)
+        if base is None:
             raise ImproperlyConfigured(f"{type(self).__name__} must declare a queryset")
-        return self.queryset.all().restrict(self.request.user, self.scope_action())
+        rows = cast(ScopedQuerySet, base.all())
+        return rows.restrict(self.request.user, self.scope_action())
 
 
 class ScopedAPIView(ScopedAPIMixin, APIView):
     """A non-CRUD endpoint; its handler reads through selectors with ``request.user``."""
+
+    permission_classes = [HasScopedAction]
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

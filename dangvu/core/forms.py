@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+
+from dangvu.core.models import ScopedQuerySet
 
 
 class ScopedModelChoiceField(forms.ModelChoiceField):
@@ -29,7 +31,7 @@ class ScopedForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, ScopedModelChoiceField):
-                field.queryset = field.queryset.restrict(actor, field.action)
+                field.queryset = cast(ScopedQuerySet, field.queryset).restrict(actor, field.action)
 
     def initial_from(self, instance: Any) -> dict[str, Any]:
         """The form's starting values when editing ``instance``: its fields of the same names."""

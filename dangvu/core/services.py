@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import models
 
 from dangvu.access.scope import Actor
 from dangvu.audit.services import snapshot, snapshot_values
 from dangvu.core.exceptions import OutOfScope, StaleEdit
+from dangvu.core.models import ScopedQuerySet
 
 M = TypeVar("M", bound=models.Model)
 
@@ -37,7 +38,7 @@ def _differences(current: models.Model, submitted: Mapping[str, Any]) -> dict[st
     now = snapshot(current, submitted)
     wanted = snapshot_values(submitted)
     return {
-        str(current._meta.get_field(name).verbose_name): now[name]
+        str(getattr(current._meta.get_field(name), "verbose_name", name)): now[name]
         for name in submitted
         if now[name] != wanted[name]
     }
@@ -49,6 +50,6 @@ def ensure_visible(actor: Actor | None, action: str, instance: models.Model) -> 
     Guards against a write that moves a record out of the subtree the actor manages
     (the caller's transaction rolls back on the exception).
     """
-    manager = type(instance)._default_manager
-    if not manager.filter(pk=instance.pk).restrict(actor, action).exists():
+    rows = cast(ScopedQuerySet, type(instance)._default_manager.filter(pk=instance.pk))
+    if not rows.restrict(actor, action).exists():
         raise OutOfScope()

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 
 from dangvu.access import roles
 from dangvu.access.models import Grant, Role
@@ -39,15 +39,15 @@ class World:
     n2: Organization
     south: Organization
     s1: Organization
-    hq_admin: AbstractUser
-    viewer: AbstractUser
-    north_manager: AbstractUser
-    n1_clerk: AbstractUser
-    s1_clerk: AbstractUser
-    outsider: AbstractUser
-    superuser: AbstractUser
+    hq_admin: User
+    viewer: User
+    north_manager: User
+    n1_clerk: User
+    s1_clerk: User
+    outsider: User
+    superuser: User
 
-    def persona(self, name: str) -> AbstractUser | None:
+    def persona(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)
 
 
@@ -62,14 +62,14 @@ def _org(parent: Organization | None, code: str, kind: str) -> Organization:
     )
 
 
-def _user(username: str, *, superuser: bool = False) -> AbstractUser:
+def _user(username: str, *, superuser: bool = False) -> User:
     user = get_user_model().objects.create_user(
         username=username, password=PASSWORD, is_superuser=superuser
     )
     return user
 
 
-def _grant(user: AbstractUser, role: str, org: Organization) -> None:
+def _grant(user: User, role: str, org: Organization) -> None:
     Grant.objects.create(user=user, role=Role.objects.get(code=role), organization=org)
 
 

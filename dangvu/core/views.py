@@ -8,37 +8,41 @@ subtrees, so an object outside them is a 404 exactly like a missing one. Forms b
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from dangvu.access import scope
 from dangvu.core.exceptions import DomainError, NotPermitted, OutOfScope
+from dangvu.core.models import ScopedQuerySet
 
 
 class ScopedMixin(LoginRequiredMixin):
     """Login, then the action check, then the restricted queryset: before any handler runs."""
 
     action: ClassVar[str] = ""
-    model: type[Model] | None = None
     request: HttpRequest
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not self.action:
             raise ImproperlyConfigured(f"{type(self).__name__} must name its action")
         if request.user.is_authenticated and not scope.has_any(request.user, self.action):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Any]:
-        if self.model is None:
+        model: type[Model] | None = getattr(self, "model", None)
+        if model is None:
             raise ImproperlyConfigured(f"{type(self).__name__} must name its model")
-        return self.model._default_manager.restrict(self.request.user, self.action)
+        return cast(ScopedQuerySet, model._default_manager.all()).restrict(
+            self.request.user, self.action
+        )
 
 
 class ScopedTemplateView(ScopedMixin, TemplateView):

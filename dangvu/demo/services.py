@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from dangvu.access import roles
@@ -165,7 +165,7 @@ def _personas(password: str) -> list[str]:
     """Create each persona (or reset its password to the demo one) and give it its grant."""
     user_model = get_user_model()
     for username, full_name, role_code, org_key in PERSONAS:
-        user: AbstractUser | None = user_model.objects.filter(username=username).first()
+        user: User | None = user_model.objects.filter(username=username).first()
         if user is None:
             user = access_services.user_create(
                 actor=ACTOR, username=username, full_name=full_name, password=password

@@ -22,7 +22,10 @@ AGENCY_FIELDS = ("code", "name", "organization", "valid_from", "valid_to")
 
 
 def _check_code_free(model: type[Organization] | type[Agency], code: str, pk: int | None) -> None:
-    if model.objects.unscoped().filter(code=code).exclude(pk=pk).exists():
+    taken = model.objects.unscoped().filter(code=code)
+    if pk is not None:
+        taken = taken.exclude(pk=pk)
+    if taken.exists():
         raise DomainError(
             f"Mã {code} đã được dùng.", field_errors={"code": f"Mã {code} đã được dùng."}
         )
