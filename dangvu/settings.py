@@ -96,7 +96,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dangvu.core.context_processors.version",
             ],
-            "builtins": ["dangvu.core.templatetags.vn", "dangvu.audit.templatetags.audit_tags"],
+            "builtins": [
+                "dangvu.core.templatetags.vn",
+                "dangvu.audit.templatetags.audit_tags",
+                "dangvu.access.templatetags.access_tags",
+            ],
         },
     },
 ]
@@ -139,13 +143,13 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "dangvu.access.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "dangvu.access.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 15},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "dangvu.access.password_validation.CommonPasswordValidator"},
+    {"NAME": "dangvu.access.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -396,3 +396,36 @@ def format_date_long(d: date) -> str:
 def format_date_place(place: str, d: date) -> str:
     """The place-and-date line of a document: ``Quảng Trị, ngày 18 tháng 01 năm 2021``."""
     return f"{place.strip()}, {format_date_long(d)}"
+
+
+_ROMAN = [
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IV"),
+    (1, "I"),
+]
+
+
+def roman(n: int) -> str:
+    """Roman numerals, as congresses and terms are numbered ("Đại hội lần thứ VI")."""
+    if not 0 < n < 4000:
+        raise ValueError(f"roman() takes 1..3999, not {n}")
+    digits = []
+    for value, letters in _ROMAN:
+        count, n = divmod(n, value)
+        digits.append(letters * count)
+    return "".join(digits)
+
+
+def person_display_name(family_and_middle: str, given: str) -> str:
+    """A name the Vietnamese way, family name first: ("Nguyễn Thị", "Đào") → "Nguyễn Thị Đào"."""
+    return " ".join(part for part in (family_and_middle.strip(), given.strip()) if part)

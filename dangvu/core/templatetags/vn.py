@@ -94,3 +94,20 @@ def vn_date_long(value: object) -> str:
     """``{{ d|vn_date_long }}`` → ``ngày 18 tháng 01 năm 2021``."""
     d = _local_date(value)
     return "" if d is None else text.format_date_long(d)
+
+
+@register.filter
+def vn_roman(value: object) -> str:
+    """``6|vn_roman`` → ``VI`` (congress and term numbers); "" for what is not 1..3999."""
+    try:
+        return text.roman(int(str(value)))
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def vn_user(user: object) -> str:
+    """A user's name family-first (Django keeps the given name in ``first_name``)."""
+    family = str(getattr(user, "last_name", "") or "")
+    given = str(getattr(user, "first_name", "") or "")
+    return text.person_display_name(family, given) or str(getattr(user, "username", ""))

@@ -24,6 +24,7 @@ from dangvu.core.text import (
     format_percent,
     given_first,
     name_sort_key,
+    roman,
     sort_key,
     split_name,
 )
@@ -439,3 +440,17 @@ def test_date_filters_use_the_local_date_of_aware_datetimes() -> None:
     assert vn.vn_date(late_utc) == "18/01/2021"
     assert vn.vn_date_long(late_utc) == "ngày 18 tháng 01 năm 2021"
     assert vn.vn_date(datetime(2021, 1, 18, 23, 59)) == "18/01/2021"
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [(1, "I"), (4, "IV"), (6, "VI"), (9, "IX"), (14, "XIV"), (40, "XL"), (1999, "MCMXCIX")],
+)
+def test_roman(n: int, expected: str) -> None:
+    assert roman(n) == expected
+
+
+@pytest.mark.parametrize("n", [0, -1, 4000])
+def test_roman_refuses_what_has_no_numeral(n: int) -> None:
+    with pytest.raises(ValueError):
+        roman(n)

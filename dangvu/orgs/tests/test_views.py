@@ -132,3 +132,32 @@ def test_home_shows_the_grant_and_counts_by_kind(world: World, client: Any) -> N
     counts = dict(response.context["kind_counts"])
     assert counts["Đảng bộ cơ sở"] == 1 and counts["Chi bộ trực thuộc"] == 2
     assert "Văn phòng đảng ủy cơ sở" in response.content.decode()
+
+
+def test_actions_are_offered_only_to_who_may_take_them(world: World, client: Any) -> None:
+    client.force_login(world.viewer)
+    page = client.get(reverse("orgs:detail", args=[world.north.pk])).content.decode()
+    assert "Sửa thông tin" not in page and "Chuyển tổ chức" not in page
+    client.force_login(world.north_manager)
+    page = client.get(reverse("orgs:detail", args=[world.north.pk])).content.decode()
+    assert "Sửa thông tin" in page and "Thêm tổ chức trực thuộc" in page
+    assert "Chuyển tổ chức" not in page  # moving needs the committee office's role
+
+
+def test_congress_numbers_are_roman_and_names_family_first(world: World, client: Any) -> None:
+    from dangvu.orgs import services
+
+    services.term_create(
+        actor=world.hq_admin,
+        organization=world.hq,
+        congress_number=6,
+        congress_date=world.hq.valid_from,
+        start_date=world.hq.valid_from,
+        end_date=world.hq.valid_from.replace(year=2020),
+    )
+    world.hq_admin.last_name, world.hq_admin.first_name = "Nguyễn Thị", "Đào"
+    world.hq_admin.save()
+    client.force_login(world.hq_admin)
+    page = client.get(reverse("orgs:detail", args=[world.hq.pk])).content.decode()
+    assert "Đại hội lần thứ VI" in page
+    assert "Nguyễn Thị Đào" in page
