@@ -24,5 +24,6 @@ urlpatterns = [
     path("accounts/password/", access_views.PasswordChangeView.as_view(), name="password_change"),
     path("to-chuc/", include("dangvu.orgs.urls")),
     path("nhat-ky/", include("dangvu.audit.urls")),
+    path("phan-quyen/", include("dangvu.access.urls")),
     path("api/", include("dangvu.api_urls")),
 ]

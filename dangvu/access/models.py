@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from dangvu.access.actions import ACTIONS
-from dangvu.core.models import ScopedModel, TimeStampedModel
+from dangvu.core.models import ScopedModel, ScopedQuerySet, TimeStampedModel
 
 
 class Role(TimeStampedModel):
@@ -32,6 +34,10 @@ class Role(TimeStampedModel):
             raise ValidationError({"actions": f"Thao tác không tồn tại: {', '.join(unknown)}"})
 
 
+class GrantQuerySet(ScopedQuerySet):
+    pass
+
+
 class Grant(ScopedModel, TimeStampedModel):
     """A role given to a user on an organization; it covers the organization's whole subtree."""
 
@@ -42,6 +48,8 @@ class Grant(ScopedModel, TimeStampedModel):
     organization = models.ForeignKey(
         "orgs.Organization", on_delete=models.PROTECT, related_name="grants"
     )
+
+    objects: ClassVar[Any] = GrantQuerySet.as_manager()
 
     class Meta:
         ordering = ["user__username", "organization__path"]

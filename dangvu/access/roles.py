@@ -18,7 +18,7 @@ BUILTIN_ROLES: dict[str, tuple[str, list[str]]] = {
     CELL: ("Chi bộ (bí thư, chi ủy)", ["orgs.view", "audit.view"]),
     GRASSROOTS: (
         "Văn phòng đảng ủy cơ sở",
-        ["orgs.view", "orgs.add", "orgs.change", "audit.view"],
+        ["orgs.view", "orgs.add", "orgs.change", "audit.view", "access.manage"],
     ),
     COMMITTEE_OFFICE: (
         "Văn phòng cấp ủy cấp trên",

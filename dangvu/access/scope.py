@@ -105,12 +105,11 @@ def covers(actor: Actor | None, action: str, path: str) -> bool:
 def require(actor: Actor | None, action: str, organization: Organization) -> None:
     """Refuse ``action`` on ``organization`` unless a grant covers it.
 
-    An organization the actor cannot even see is reported as missing (``OutOfScope``, 404);
-    one it sees but may not change gives ``NotPermitted`` (403).
+    An organization the actor cannot even see (no ``orgs.view`` there) is reported as missing
+    (``OutOfScope``, 404); one it sees but may not act on gives ``NotPermitted`` (403).
     """
     if covers(actor, action, organization.path):
         return
-    view_action = f"{action.split('.', 1)[0]}.view"
-    if covers(actor, view_action, organization.path):
+    if covers(actor, "orgs.view", organization.path):
         raise NotPermitted()
     raise OutOfScope()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
@@ -45,7 +47,15 @@ def grant_create(*, actor: Actor, user: User, role: Role, organization: Organiza
 
 @transaction.atomic
 def grant_delete(*, actor: Actor, grant: Grant, reason: str = "") -> None:
+    """Take a role back; as with giving, only a role the actor holds there can be taken back."""
+    grant = (
+        Grant.objects.select_for_update()
+        .select_related("user", "role", "organization")
+        .get(pk=grant.pk)
+    )
     scope.require(actor, "access.manage", grant.organization)
+    if not _covers_role(actor, grant.role, grant.organization):
+        raise NotPermitted("Bạn không thể thu hồi quyền mà chính bạn không có trên tổ chức này.")
     record(
         actor=actor,
         action="access.grant.delete",
@@ -58,6 +68,37 @@ def grant_delete(*, actor: Actor, grant: Grant, reason: str = "") -> None:
 
 
 @transaction.atomic
+def account_open(
+    *,
+    actor: Actor,
+    username: str,
+    full_name: str,
+    role: Role,
+    organization: Organization,
+    email: str = "",
+) -> tuple[User, str]:
+    """Create an account with a random initial password and its first grant, together.
+
+    The office never chooses a user's password (ASVS 6.4): the generated one is shown once
+    to hand over, and the user replaces it on the password page.
+    """
+    scope.require(actor, "access.manage", organization)
+    password = generate_password()
+    user = user_create(
+        actor=actor, username=username, full_name=full_name, password=password, email=email
+    )
+    grant_create(actor=actor, user=user, role=role, organization=organization)
+    return user, password
+
+
+def generate_password() -> str:
+    """Four groups of five letters and digits, easy to read aloud and to type (≈ 100 bits)."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    groups = ["".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(4)]
+    return "-".join(groups)
+
+
+@transaction.atomic
 def user_create(
     *, actor: Actor, username: str, full_name: str, password: str, email: str = ""
 ) -> User:
@@ -65,7 +106,12 @@ def user_create(
     if not actor.is_superuser and not scope.has_any(actor, "access.manage"):
         raise NotPermitted()
     user_model = get_user_model()
-    if user_model.objects.filter(username=username).exists():
+    username = username.strip()
+    if not username:
+        raise DomainError(
+            "Hãy nhập tên đăng nhập.", field_errors={"username": "Trường này là bắt buộc."}
+        )
+    if user_model.objects.filter(username__iexact=username).exists():
         raise DomainError(
             f"Tên đăng nhập {username} đã có.", field_errors={"username": "Tên đăng nhập đã có."}
         )

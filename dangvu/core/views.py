@@ -77,6 +77,10 @@ class ScopedFormView(ScopedMixin, FormView):
         except DomainError as exc:
             _add_errors(form, exc)
             return self.form_invalid(form)
+        return self.success_response(result)
+
+    def success_response(self, result: Any) -> HttpResponse:
+        """After the service succeeded: the success message and a redirect (post/redirect/get)."""
         if self.success_message:
             messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url_for(result))

@@ -40,6 +40,8 @@ PAGES = [
     ("orgs:agency_create", "north", [302, 403, 403, 200, 200, 403, 403]),
     ("orgs:term_create", "south", [302, 403, 403, 200, 404, 403, 403]),
     ("audit:list", None, [302, 403, 200, 200, 200, 200, 200]),
+    ("access:grants", None, [302, 403, 403, 200, 200, 403, 403]),
+    ("access:account_create", None, [302, 403, 403, 200, 200, 403, 403]),
 ]
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dangvu import urls as root_urls
+from dangvu.access.models import Grant
 from dangvu.audit.models import AuditEvent
 from dangvu.core.api import ScopedAPIMixin
 from dangvu.core.testing import World
@@ -87,6 +88,7 @@ def _north_objects(world: World) -> dict[type, Any]:
         CommitteeSeat: seat,
         Agency: agency,
         AuditEvent: event,
+        Grant: world.n1_clerk.grants.get(),
     }
 
 
