@@ -5,6 +5,7 @@ meta-test in ``core/tests/test_urlconf.py`` fails for any other route."""
 from django.urls import include, path
 
 from dangvu.access import views as access_views
+from dangvu.core import views as core_views
 from dangvu.orgs.views import HomeView
 
 SCOPE_EXEMPT = {
@@ -15,6 +16,9 @@ SCOPE_EXEMPT = {
     "api-root": "lists the API's endpoints, no data",
     "api-schema": "the OpenAPI description of the API, no data (login required)",
     "api-docs": "the interactive API documentation page, no data (login required)",
+    "calendar": "the installation-wide working-day calendar, no personal data; login required,"
+    " and only a superuser may declare days",
+    "calendar_day_delete": "withdraws a declared day; login required, superuser only (service)",
 }
 
 urlpatterns = [
@@ -25,5 +29,9 @@ urlpatterns = [
     path("to-chuc/", include("dangvu.orgs.urls")),
     path("nhat-ky/", include("dangvu.audit.urls")),
     path("phan-quyen/", include("dangvu.access.urls")),
+    path("lich/", core_views.CalendarView.as_view(), name="calendar"),
+    path(
+        "lich/<int:pk>/xoa/", core_views.CalendarDayDeleteView.as_view(), name="calendar_day_delete"
+    ),
     path("api/", include("dangvu.api_urls")),
 ]

@@ -19,6 +19,8 @@ LABELS: dict[str, str] = {
     "access.grant.delete": "Thu hồi quyền",
     "access.user.create": "Tạo tài khoản",
     "access.user.password": "Đặt lại mật khẩu",
+    "core.calendar_day.set": "Khai báo ngày nghỉ, ngày làm bù",
+    "core.calendar_day.delete": "Bỏ khai báo ngày nghỉ, ngày làm bù",
     "demo.load": "Nạp dữ liệu mẫu",
 }
 

@@ -25,6 +25,7 @@ __all__ = [
     "add_working_days",
     "holiday_name",
     "is_working_day",
+    "package_exceptions",
     "working_days_between",
 ]
 
@@ -55,6 +56,12 @@ def _holiday_names(year: int) -> Mapping[date, str]:
     """The package's Vietnamese holiday names of ``year``, built once per process."""
     names = holidays.country_holidays(_COUNTRY, years=year, language="vi")
     return MappingProxyType(dict(names.items()))
+
+
+def package_exceptions(year: int) -> Mapping[date, bool]:
+    """The package's exceptions of ``year``: ``False`` for a weekday off, ``True`` for a
+    weekend day worked (the calendar page lists them beside the declared days)."""
+    return _package_exceptions(year)
 
 
 def holiday_name(d: date) -> str | None:

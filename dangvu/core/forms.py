@@ -45,3 +45,13 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CalendarDayForm(forms.Form):
+    day = forms.DateField(label="Ngày", widget=DateInput())
+    working = forms.TypedChoiceField(
+        label="Loại",
+        choices=[("0", "Ngày nghỉ"), ("1", "Ngày làm việc bù (thứ Bảy, Chủ nhật)")],
+        coerce=lambda v: v == "1",
+    )
+    reason = forms.CharField(label="Căn cứ, lý do", max_length=200)

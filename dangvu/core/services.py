@@ -1,16 +1,17 @@
-"""Helpers every service uses: optimistic locking and the in-transaction scope re-check."""
+"""Helpers every service uses (locking, versions, scope re-check) and the calendar services."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any, TypeVar, cast
 
-from django.db import models
+from django.db import models, transaction
 
 from dangvu.access.scope import Actor
-from dangvu.audit.services import snapshot, snapshot_values
-from dangvu.core.exceptions import OutOfScope, StaleEdit
-from dangvu.core.models import ScopedQuerySet
+from dangvu.audit.services import diff, record, snapshot, snapshot_values
+from dangvu.core.exceptions import DomainError, NotPermitted, OutOfScope, StaleEdit
+from dangvu.core.models import CalendarDay, ScopedQuerySet
 
 M = TypeVar("M", bound=models.Model)
 
@@ -53,3 +54,46 @@ def ensure_visible(actor: Actor | None, action: str, instance: models.Model) -> 
     rows = cast(ScopedQuerySet, type(instance)._default_manager.filter(pk=instance.pk))
     if not rows.restrict(actor, action).exists():
         raise OutOfScope()
+
+
+@transaction.atomic
+def calendar_day_set(*, actor: Actor, day: date, working: bool, reason: str) -> CalendarDay:
+    """Declare a day off (an extra Tết day) or a worked weekend day for the whole installation.
+
+    Deadlines in working days everywhere follow it from the next computation on; only a
+    superuser (the installation's administrator) may change it.
+    """
+    if not actor.is_superuser:
+        raise NotPermitted("Chỉ quản trị hệ thống mới khai báo được ngày nghỉ, ngày làm bù.")
+    kind = CalendarDay.Kind.WORKING_DAY if working else CalendarDay.Kind.DAY_OFF
+    if working and day.weekday() < 5:
+        raise DomainError(
+            "Chỉ ngày thứ Bảy, Chủ nhật mới cần khai báo là ngày làm việc bù.",
+            field_errors={"day": "Ngày này vốn là ngày làm việc."},
+        )
+    row = CalendarDay.objects.filter(date=day).first()
+    before = snapshot(row, ["kind", "reason"]) if row else {"kind": None, "reason": None}
+    row = row or CalendarDay(date=day)
+    row.kind, row.reason = kind, reason.strip()
+    row.save()
+    record(
+        actor=actor,
+        action="core.calendar_day.set",
+        target=row,
+        changes=diff(before, snapshot(row, ["kind", "reason"])),
+    )
+    return row
+
+
+@transaction.atomic
+def calendar_day_delete(*, actor: Actor, row: CalendarDay) -> None:
+    """Withdraw a declaration; the day goes back to what the public-holiday calendar says."""
+    if not actor.is_superuser:
+        raise NotPermitted("Chỉ quản trị hệ thống mới khai báo được ngày nghỉ, ngày làm bù.")
+    record(
+        actor=actor,
+        action="core.calendar_day.delete",
+        target=row,
+        changes={"kind": [row.kind, None], "reason": [row.reason, None]},
+    )
+    row.delete()

@@ -16,11 +16,17 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from dangvu.access import scope
+from dangvu.core import selectors, services
 from dangvu.core.exceptions import DomainError, NotPermitted, OutOfScope
-from dangvu.core.models import ScopedQuerySet
+from dangvu.core.forms import CalendarDayForm
+from dangvu.core.models import CalendarDay, ScopedQuerySet
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -137,3 +143,43 @@ class ScopedChildFormView(ScopedObjectFormView):
         kwargs = super().get_form_kwargs()
         kwargs["instance"] = None
         return kwargs
+
+
+class CalendarView(LoginRequiredMixin, FormView):
+    """The working-day calendar of a year; the administrator declares days off and worked
+    weekend days here. Installation-wide and free of personal data (see ``SCOPE_EXEMPT``)."""
+
+    template_name = "core/calendar.html"
+    form_class = CalendarDayForm
+
+    def year(self) -> int:
+        try:
+            return min(max(int(self.request.GET.get("nam", "")), 1990), 2100)
+        except ValueError:
+            return timezone.localdate().year
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        year = self.year()
+        return super().get_context_data(year=year, entries=selectors.calendar_year(year), **kwargs)
+
+    def form_valid(self, form: CalendarDayForm) -> HttpResponse:
+        try:
+            row = services.calendar_day_set(actor=self.request.user, **form.cleaned_data)
+        except NotPermitted as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "Đã khai báo.")
+        return HttpResponseRedirect(f"{reverse('calendar')}?nam={row.date.year}")
+
+
+class CalendarDayDeleteView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = get_object_or_404(CalendarDay, pk=pk)
+        try:
+            services.calendar_day_delete(actor=request.user, row=row)
+        except NotPermitted as exc:
+            raise PermissionDenied(exc.message) from exc
+        messages.success(request, "Đã bỏ khai báo.")
+        return HttpResponseRedirect(f"{reverse('calendar')}?nam={row.date.year}")
