@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "dangvu.access",
     "dangvu.audit",
     "dangvu.orgs",
+    "dangvu.members",
+    "dangvu.metrics",
     "dangvu.demo",
 ]
 

@@ -11,6 +11,12 @@ ACTIONS: dict[str, str] = {
     "orgs.add": "Tạo tổ chức, cơ quan, nhiệm kỳ",
     "orgs.change": "Sửa tổ chức, cơ quan, cấp ủy",
     "orgs.move": "Chuyển tổ chức sang tổ chức cấp trên khác",
+    "members.view": "Xem hồ sơ đảng viên",
+    "members.add": "Thêm đảng viên vào danh sách",
+    "members.change": "Sửa hồ sơ, ghi sự kiện của đảng viên",
+    "members.transfer": "Chuyển sinh hoạt đảng",
+    "members.import": "Nhập danh sách đảng viên từ tệp",
+    "members.export": "Xuất danh sách đảng viên",
     "audit.view": "Xem nhật ký thay đổi",
     "access.manage": "Phân quyền người dùng",
 }

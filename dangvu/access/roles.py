@@ -13,16 +13,36 @@ CELL = "cell"
 GRASSROOTS = "grassroots"
 COMMITTEE_OFFICE = "committee_office"
 
+_MEMBER_WORK = [
+    "members.view",
+    "members.add",
+    "members.change",
+    "members.transfer",
+    "members.import",
+    "members.export",
+]
+
 BUILTIN_ROLES: dict[str, tuple[str, list[str]]] = {
-    VIEWER: ("Chỉ xem", ["orgs.view", "audit.view"]),
-    CELL: ("Chi bộ (bí thư, chi ủy)", ["orgs.view", "audit.view"]),
+    VIEWER: ("Chỉ xem", ["orgs.view", "members.view", "audit.view"]),
+    CELL: (
+        "Chi bộ (bí thư, chi ủy)",
+        ["orgs.view", "members.view", "members.export", "audit.view"],
+    ),
     GRASSROOTS: (
         "Văn phòng đảng ủy cơ sở",
-        ["orgs.view", "orgs.add", "orgs.change", "audit.view", "access.manage"],
+        ["orgs.view", "orgs.add", "orgs.change", *_MEMBER_WORK, "audit.view", "access.manage"],
     ),
     COMMITTEE_OFFICE: (
         "Văn phòng cấp ủy cấp trên",
-        ["orgs.view", "orgs.add", "orgs.change", "orgs.move", "audit.view", "access.manage"],
+        [
+            "orgs.view",
+            "orgs.add",
+            "orgs.change",
+            "orgs.move",
+            *_MEMBER_WORK,
+            "audit.view",
+            "access.manage",
+        ],
     ),
 }
 

@@ -16,8 +16,9 @@ class ScopedQuerySet(models.QuerySet):
 
     The one choke point of data scoping: ``Model.objects.restrict(actor, action)``. A model
     declares how it reaches its organization with ``scope_path`` (the lookup of the
-    organization's materialized ``path``). Code outside requests that really needs every row
-    says so with ``.unscoped()``.
+    organization's materialized ``path``), or a tuple of lookups when a record belongs to two
+    organizations at once (a transfer between cells is seen from both ends). Code outside
+    requests that really needs every row says so with ``.unscoped()``.
     """
 
     def restrict(self, actor: Actor | None, action: str) -> Self:
@@ -28,10 +29,12 @@ class ScopedQuerySet(models.QuerySet):
             return self
         if not paths:
             return self.none()
-        lookup = f"{self.model.scope_path}__startswith"  # type: ignore[attr-defined]
+        scope_path = self.model.scope_path  # type: ignore[attr-defined]
+        lookups = (scope_path,) if isinstance(scope_path, str) else scope_path
         condition = Q()
-        for path in paths:
-            condition |= Q(**{lookup: path})
+        for lookup in lookups:
+            for path in paths:
+                condition |= Q(**{f"{lookup}__startswith": path})
         return self.filter(condition)
 
     def unscoped(self) -> Self:
@@ -46,7 +49,7 @@ class ScopedModel(models.Model):
     the default suits models with an ``organization`` foreign key.
     """
 
-    scope_path: ClassVar[str] = "organization__path"
+    scope_path: ClassVar[str | tuple[str, ...]] = "organization__path"
 
     objects: Any = ScopedQuerySet.as_manager()
 

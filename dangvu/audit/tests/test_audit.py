@@ -227,8 +227,8 @@ AUDITED_SERVICES = {
         "user_set_password": "test_user_set_password_is_audited_without_the_password",
     },
     "dangvu.core.services": {
-        "calendar_day_set": "core/tests/test_calendar_pages.py::test_a_declared_day_off_moves_deadlines_at_once",
-        "calendar_day_delete": "core/tests/test_calendar_pages.py::test_superuser_declares_and_withdraws_through_the_page",
+        "calendar_day_set": "core/tests/test_calendar_pages.py::test_a_declared_day_off_moves_…",
+        "calendar_day_delete": "core/tests/test_calendar_pages.py::test_superuser_declares_…",
     },
 }
 
