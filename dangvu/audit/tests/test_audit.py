@@ -220,9 +220,9 @@ AUDITED_SERVICES = {
         "seat_end": "test_every_write_service_records_its_event",
     },
     "dangvu.access.services": {
-        "grant_create": "access/tests/test_grants.py::test_account_open_generates_the_password_and_grants_in_one_go",
+        "grant_create": "access/tests/test_grants.py::test_account_open_generates_the_password…",
         "grant_delete": "access/tests/test_grants.py::test_revoke_is_audited_and_scoped",
-        "account_open": "access/tests/test_grants.py::test_account_open_generates_the_password_and_grants_in_one_go",
+        "account_open": "access/tests/test_grants.py::test_account_open_generates_the_password…",
         "user_create": "access/tests/test_accounts.py (access.user.create event)",
         "user_set_password": "test_user_set_password_is_audited_without_the_password",
     },
