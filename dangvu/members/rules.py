@@ -265,11 +265,12 @@ def check_temporary_duration(
     """Temporary activity elsewhere lasts 3 months to under 1 year (up to 2 years for a
     training course)."""
     limits = limits_on(start)
-    months = relativedelta(planned_end, start)
-    total = months.years * 12 + months.months + (1 if months.days > 0 else 0)
-    maximum = 24 if training else limits.temporary_max_months
-    too_long = total > maximum if training else total >= maximum
-    if total < limits.temporary_min_months or too_long:
+    shortest = start + relativedelta(months=limits.temporary_min_months)
+    if training:
+        fits = shortest <= planned_end <= start + relativedelta(months=24)
+    else:
+        fits = shortest <= planned_end < start + relativedelta(months=limits.temporary_max_months)
+    if not fits:
         allowed = "từ 3 tháng đến 2 năm" if training else "từ 3 tháng đến dưới 1 năm"
         return [
             Violation(

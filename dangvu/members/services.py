@@ -421,10 +421,8 @@ def _exit(member: Member, kind: str, day: date) -> None:
 def _readmit(member: Member, day: date, organization: Organization) -> None:
     _require_cell(organization)
     if member.readmitted_on is not None:
-        raise DomainError(
-            str(
-                Violation("members.readmitted_twice", "Chỉ được kết nạp lại một lần.", _READMISSION)
-            )
+        enforce(
+            [Violation("members.readmitted_twice", "Chỉ được kết nạp lại một lần.", _READMISSION)]
         )
     if member.exit_kind not in GAP_KINDS or member.exited_on is None:
         raise DomainError("Chỉ kết nạp lại người đã bị xóa tên, khai trừ hoặc đã ra khỏi Đảng.")

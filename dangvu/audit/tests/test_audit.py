@@ -226,6 +226,16 @@ AUDITED_SERVICES = {
         "user_create": "access/tests/test_accounts.py (access.user.create event)",
         "user_set_password": "test_user_set_password_is_audited_without_the_password",
     },
+    "dangvu.members.services": {
+        "member_create": "members/tests/test_services.py::test_every_member_service_records…",
+        "member_update": "members/tests/test_services.py::test_every_member_service_records…",
+        "event_record": "members/tests/test_services.py::test_every_member_service_records…",
+        "transfer_out": "members/tests/test_services.py::test_every_member_service_records…",
+        "transfer_receive": "members/tests/test_services.py::test_every_member_service_records…",
+        "transfer_temporary": "members/tests/test_services.py::test_every_member_service_records…",
+        "transfer_return": "members/tests/test_services.py::test_every_member_service_records…",
+        "member_bulk_create": "members/tests/test_services.py::test_bulk_create_is_all_or_nothing…",
+    },
     "dangvu.core.services": {
         "calendar_day_set": "core/tests/test_calendar_pages.py::test_a_declared_day_off_moves_…",
         "calendar_day_delete": "core/tests/test_calendar_pages.py::test_superuser_declares_…",
