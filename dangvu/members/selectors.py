@@ -165,8 +165,8 @@ def transfers_overdue(*, actor: Actor, today: date | None = None) -> list[Overdu
     return sorted(result, key=lambda o: -o.days_late)
 
 
-def transfer_list(*, actor: Actor, state: str = "") -> QuerySet[Transfer]:
-    qs = Transfer.objects.restrict(actor, "members.view").select_related(
+def transfer_list(*, actor: Actor, state: str = "", action: str = "members.view") -> Any:
+    qs = Transfer.objects.restrict(actor, action).select_related(
         "member", "from_organization", "to_organization"
     )
     return qs.filter(state=state) if state else qs
@@ -174,7 +174,7 @@ def transfer_list(*, actor: Actor, state: str = "") -> QuerySet[Transfer]:
 
 def transfer_get(*, actor: Actor, pk: int, action: str = "members.view") -> Transfer:
     try:
-        return transfer_list(actor=actor).restrict(actor, action).get(pk=pk)
+        return transfer_list(actor=actor, action=action).get(pk=pk)
     except Transfer.DoesNotExist as exc:
         raise Http404("Không tìm thấy lượt chuyển sinh hoạt.") from exc
 
@@ -187,4 +187,4 @@ def cell_counts(organization: Organization, day: date) -> dict[int, dict[str, An
         .values("organization_id")
         .annotate(members=Count("id"), full=Count("id", filter=Q(recognized_on__lte=day)))
     )
-    return {r["organization_id"]: r for r in rows}
+    return {r["organization_id"]: dict(r) for r in rows}

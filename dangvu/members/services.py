@@ -88,15 +88,19 @@ def taken_numbers(
     national_ids: list[str], card_numbers: list[str], *, exclude_pk: int | None = None
 ) -> tuple[set[str], set[str]]:
     """Which of these CCCDs and card numbers are already on record (batched queries)."""
-    members = Member.objects.unscoped().exclude(pk=exclude_pk)
+    members = Member.objects.unscoped()
+    if exclude_pk is not None:
+        members = members.exclude(pk=exclude_pk)
     ids: set[str] = set()
     cards: set[str] = set()
     for i in range(0, len(national_ids), 500):
         chunk = national_ids[i : i + 500]
-        ids |= set(members.filter(national_id__in=chunk).values_list("national_id", flat=True))
+        rows = members.filter(national_id__in=chunk).values_list("national_id", flat=True)
+        ids |= {n for n in rows if n}
     for i in range(0, len(card_numbers), 500):
         chunk = card_numbers[i : i + 500]
-        cards |= set(members.filter(card_number__in=chunk).values_list("card_number", flat=True))
+        rows = members.filter(card_number__in=chunk).values_list("card_number", flat=True)
+        cards |= {n for n in rows if n}
     return ids, cards
 
 

@@ -82,9 +82,9 @@ class Value:
         return cls(Decimal(exact.numerator) / Decimal(exact.denominator), numerator, denominator)
 
     def as_dict(self) -> dict[str, Any]:
-        value = self.value
-        if isinstance(value, Decimal):
-            value = float(round(value, 6))
+        value: int | float | None = (
+            float(round(self.value, 6)) if isinstance(self.value, Decimal) else self.value
+        )
         return {"value": value, "numerator": self.numerator, "denominator": self.denominator}
 
 
