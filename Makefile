@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DANGVU_DEMO_PASSWORD ?= dangvu-demo-2021
 
-.PHONY: demo setup serve test test-e2e lint format bench bench-smoke clean
+.PHONY: demo setup serve test lint format clean
 
 demo: setup serve
 

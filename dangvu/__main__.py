@@ -1,8 +1,8 @@
 """The ``dangvu`` console script: Django's management commands under one name.
 
-``dangvu import members FILE`` reads better than ``manage.py import_members FILE``; for the
-commands whose names have a subcommand word (``import``, ``export``, ``report``, ``awards``,
-``admissions``) the two words are joined with an underscore when such a command exists.
+Two words are joined with an underscore when a command of that name exists, so
+``dangvu demo load`` runs ``demo_load`` and ``dangvu import members FILE`` runs
+``import_members``; everything else goes to Django unchanged.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """dangvu's one settings module, driven by ``DANGVU_*`` environment variables.
 
-Every variable is listed, with its default, in ``docs/configuration.md``.
+Every variable is listed, with its default, in ``docs/configuration.md``; the security
+controls are listed in ``docs/security.md``.
 """
 
 from __future__ import annotations
@@ -176,14 +177,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+_SSL_REDIRECT = env_bool("DANGVU_SSL_REDIRECT", True)
+_HSTS_SUBDOMAINS = env_bool("DANGVU_HSTS_INCLUDE_SUBDOMAINS", True)
+_HSTS_PRELOAD = env_bool("DANGVU_HSTS_PRELOAD", False)
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = env_bool("DANGVU_SSL_REDIRECT", True)
+    SECURE_SSL_REDIRECT = _SSL_REDIRECT
     SECURE_HSTS_SECONDS = 31536000
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _HSTS_SUBDOMAINS
+    SECURE_HSTS_PRELOAD = _HSTS_PRELOAD
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Party networks use internal domain names that do not belong on browsers' public HSTS preload
+# list, so preloading is opt-in and Django's reminder about it is silenced unless opted in.
+SILENCED_SYSTEM_CHECKS = [] if _HSTS_PRELOAD else ["security.W021"]
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -224,11 +231,16 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging ---------------------------------------------------------------------------------
+LOG_LEVEL = (env_str("DANGVU_LOG_LEVEL", "WARNING") or "WARNING").upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(
+        f"DANGVU_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("DANGVU_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 # --- dangvu ----------------------------------------------------------------------------------

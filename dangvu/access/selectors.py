@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.http import Http404
 
-from dangvu.access.models import Grant, GrantQuerySet, Role
+from dangvu.access.models import Grant, GrantQuerySet
 from dangvu.access.scope import Actor
 from dangvu.core.text import fold
 
@@ -34,17 +33,6 @@ def grant_list(*, actor: Actor, q: str = "") -> GrantQuerySet:
         ]
         qs = qs.filter(user_id__in=matches)
     return qs.order_by("organization__path", "user__username")
-
-
-def grant_get(*, actor: Actor, pk: int) -> Grant:
-    try:
-        return grant_list(actor=actor).get(pk=pk)
-    except Grant.DoesNotExist as exc:
-        raise Http404("Không tìm thấy quyền.") from exc
-
-
-def assignable_roles() -> list[Role]:
-    return list(Role.objects.order_by("name"))
 
 
 def user_by_username(*, actor: Actor, username: str) -> User | None:

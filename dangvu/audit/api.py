@@ -27,6 +27,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "target_repr",
             "organization",
             "request_id",
+            "source",
             "changes",
             "data",
             "reason",

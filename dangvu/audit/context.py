@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class AuditContext:
+    """``source`` says where the change came from: ``http:POST`` or ``job:import_members``."""
+
     request_id: uuid.UUID = field(default_factory=uuid.uuid4)
     source: str = ""
 

@@ -57,6 +57,7 @@ class AuditEvent(ScopedModel):
         related_name="+",
     )
     request_id = models.UUIDField("mã yêu cầu", db_index=True)
+    source = models.CharField("nguồn", max_length=100, blank=True)
     changes = models.JSONField("thay đổi", default=dict, blank=True)
     data = models.JSONField("dữ liệu kèm theo", default=dict, blank=True)
     reason = models.TextField("lý do", blank=True)

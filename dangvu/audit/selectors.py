@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import Http404
-
 from dangvu.access.scope import Actor
 from dangvu.audit.models import AuditEvent, AuditEventQuerySet
 from dangvu.orgs.models import Organization
@@ -39,10 +37,3 @@ def event_list(
     if until:
         qs = qs.filter(occurred_at__date__lte=until)
     return qs
-
-
-def event_get(*, actor: Actor, pk: int) -> AuditEvent:
-    try:
-        return AuditEvent.objects.restrict(actor, "audit.view").get(pk=pk)
-    except AuditEvent.DoesNotExist as exc:
-        raise Http404("Không tìm thấy sự kiện.") from exc

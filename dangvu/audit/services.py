@@ -81,6 +81,7 @@ def record(
         target_repr=str(target)[:300] if target is not None else "",
         organization=organization,
         request_id=ctx.request_id if ctx else uuid.uuid4(),
+        source=ctx.source if ctx else "",
         changes={k: [_json_value(v) for v in pair] for k, pair in (changes or {}).items()},
         data={k: _json_value(v) for k, v in (data or {}).items()},
         reason=reason,

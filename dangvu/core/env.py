@@ -21,9 +21,10 @@ def env_str(name: str, default: str | None = None) -> str | None:
     file_name = os.environ.get(f"{name}_FILE")
     if file_name:
         try:
-            return Path(file_name).read_text(encoding="utf-8").strip()
+            content = Path(file_name).read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE: cannot read {file_name}: {exc}") from exc
+        return content or default
     value = os.environ.get(name)
     if value is None or value == "":
         return default

@@ -1,8 +1,9 @@
 """The demo bloc: "Đảng bộ Khối các cơ quan tỉnh" (code DUK), a fictional province's agencies bloc.
 
-72 grassroots organizations in 2020 (45 grassroots committees, 27 grassroots cells), about 290
-cells under the committees, 3 partial committees, 68 agencies and units, and the committees of
-the 2015–2020 and 2020–2025 terms. Sizes follow the blocs surveyed in rules.md §1.4. Built
+72 grassroots organizations in 2020 (45 grassroots committees, 27 grassroots cells), 283 cells
+under the committees, 3 partial committees, 68 agencies and units, and the committees of the
+2015–2020 and 2020–2025 terms. Sizes follow the agencies blocs of several provinces (60–130
+grassroots organizations, 250–400 cells, 4,000–6,500 members). Built
 through the services, with a seeded generator, so a second load builds the same bloc.
 """
 

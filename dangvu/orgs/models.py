@@ -170,6 +170,13 @@ class CommitteeSeat(ScopedModel, TimeStampedModel):
 
     class Meta:
         ordering = ["term", "start_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term"],
+                condition=models.Q(role="secretary", end_date__isnull=True),
+                name="seat_one_sitting_secretary",
+            )
+        ]
         verbose_name = "cấp ủy viên"
         verbose_name_plural = "cấp ủy viên"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from dangvu.core.rules import Citation, Severity, Versioned, Violation
@@ -25,15 +26,13 @@ _PARENTS_2011: dict[str, tuple[str | None, ...]] = {
 parent_kind_rule: Versioned = Versioned("orgs.parent_kind")
 
 
-# Organizations founded before the 2011 Charter are checked by the same structure: the earlier
-# Charters had the same kinds under the same parents.
-@parent_kind_rule.register(
-    date(1930, 2, 3),
-    date(2011, 1, 18),
-    Citation("Điều lệ Đảng trước Đại hội XI", "các điều về tổ chức cơ sở đảng và chi bộ"),
+CHARTER_2011_CITATION = Citation(CHARTER_2011, "Điều 21, Điều 24")
+EARLIER_CHARTERS_CITATION = Citation(
+    "Điều lệ Đảng trước Đại hội XI", "các điều về tổ chức cơ sở đảng và chi bộ"
 )
-@parent_kind_rule.register(date(2011, 1, 19), None, Citation(CHARTER_2011, "Điều 21, Điều 24"))
-def check_parent_kind_2011(kind: str, parent_kind: str | None) -> list[Violation]:
+
+
+def _parent_kind(kind: str, parent_kind: str | None, citation: Citation) -> list[Violation]:
     """Grassroots organizations sit under an above-grassroots committee; cells and partial
     committees under a grassroots committee; nothing sits under a cell."""
     if parent_kind in _PARENTS_2011[kind]:
@@ -43,18 +42,26 @@ def check_parent_kind_2011(kind: str, parent_kind: str | None) -> list[Violation
         message = f"{kind_label} phải trực thuộc một tổ chức đảng cấp trên."
     else:
         message = f"{kind_label} không thể trực thuộc {OrgKind(parent_kind).label.lower()}."
-    return [
-        Violation(
-            "orgs.parent_kind",
-            message,
-            Citation(CHARTER_2011, "Điều 21, Điều 24"),
-            field="parent",
-        )
-    ]
+    return [Violation("orgs.parent_kind", message, citation, field="parent")]
+
+
+# Organizations founded before the 2011 Charter are checked by the same structure: the earlier
+# Charters had the same kinds under the same parents.
+@parent_kind_rule.register(date(1930, 2, 3), date(2011, 1, 18), EARLIER_CHARTERS_CITATION)
+def check_parent_kind_before_2011(kind: str, parent_kind: str | None) -> list[Violation]:
+    return _parent_kind(kind, parent_kind, EARLIER_CHARTERS_CITATION)
+
+
+@parent_kind_rule.register(date(2011, 1, 19), None, CHARTER_2011_CITATION)
+def check_parent_kind_2011(kind: str, parent_kind: str | None) -> list[Violation]:
+    return _parent_kind(kind, parent_kind, CHARTER_2011_CITATION)
 
 
 def check_parent_kind(kind: str, parent_kind: str | None, on: date) -> list[Violation]:
-    return parent_kind_rule.on(on)(kind, parent_kind)
+    """The structure rule in force on ``on`` (the founding date for a new organization, the
+    day of the move for a move)."""
+    rule: Callable[[str, str | None], list[Violation]] = parent_kind_rule.on(on)
+    return rule(kind, parent_kind)
 
 
 def check_validity(valid_from: date, valid_to: date | None) -> list[Violation]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q
-from django.http import Http404
 from django.utils import timezone
 
 from dangvu.access import scope
@@ -32,14 +31,6 @@ def organization_list(
     if kind:
         qs = qs.filter(kind=kind)
     return qs
-
-
-def organization_get(*, actor: Actor, pk: int, action: str = "orgs.view") -> Organization:
-    """One organization in scope; a missing one and one outside scope look the same (404)."""
-    try:
-        return Organization.objects.restrict(actor, action).get(pk=pk)
-    except Organization.DoesNotExist as exc:
-        raise Http404("Không tìm thấy tổ chức.") from exc
 
 
 def scope_roots(*, actor: Actor) -> OrganizationQuerySet:
@@ -72,13 +63,6 @@ def agency_list(*, actor: Actor, organization: Organization | None = None) -> li
     return list(qs)
 
 
-def agency_get(*, actor: Actor, pk: int) -> Agency:
-    try:
-        return Agency.objects.restrict(actor, "orgs.view").select_related("organization").get(pk=pk)
-    except Agency.DoesNotExist as exc:
-        raise Http404("Không tìm thấy cơ quan, đơn vị.") from exc
-
-
 def current_term(*, actor: Actor, organization: Organization) -> Term | None:
     return (
         Term.objects.restrict(actor, "orgs.view")
@@ -92,13 +76,6 @@ def term_seats(*, actor: Actor, term: Term) -> list[CommitteeSeat]:
     """The seats of a term, secretary first, then deputies, standing members and members."""
     seats = CommitteeSeat.objects.restrict(actor, "orgs.view").filter(term=term)
     return sorted(seats, key=lambda s: (SEAT_ORDER.index(s.role), s.end_date is not None, s.pk))
-
-
-def term_get(*, actor: Actor, pk: int, action: str = "orgs.view") -> Term:
-    try:
-        return Term.objects.restrict(actor, action).select_related("organization").get(pk=pk)
-    except Term.DoesNotExist as exc:
-        raise Http404("Không tìm thấy nhiệm kỳ.") from exc
 
 
 def kind_counts(*, actor: Actor) -> list[tuple[str, int]]:

@@ -116,10 +116,10 @@ def organization_update(
     org.code, org.name, org.name_folded = code, name.strip(), fold(name)
     org.kind, org.valid_from, org.valid_to = kind, valid_from, valid_to
     org.decision = decision.strip()
-    org.version += 1
-    org.save()
     changes = diff(before, snapshot(org, ORG_FIELDS))
-    if changes:
+    if changes:  # an unchanged form is no edit: same version, nothing logged
+        org.version += 1
+        org.save()
         record(
             actor=actor,
             action="orgs.organization.update",
@@ -257,6 +257,7 @@ def term_create(
     end_date: date,
 ) -> tuple[Term, list[str]]:
     """Open a committee term after the organization's N-th congress; returns warnings too."""
+    organization = lock(organization)  # serializes concurrent terms of one organization
     scope.require(actor, "orgs.add", organization)
     warnings = enforce(rules.check_term_length(start_date, end_date))
     if Term.objects.filter(organization=organization, congress_number=congress_number).exists():
@@ -295,6 +296,7 @@ def seat_create(
     A committee has one secretary at a time: a new secretary is refused while another holds
     the seat.
     """
+    term = Term.objects.select_for_update().select_related("organization").get(pk=term.pk)
     scope.require(actor, "orgs.change", term.organization)
     if not term.start_date <= start_date <= term.end_date:
         raise DomainError(

@@ -14,7 +14,7 @@ from dangvu.orgs import services
 from dangvu.orgs.models import Organization, OrgKind
 
 
-def _create(world: World, actor, parent, code: str, kind: str = OrgKind.CELL) -> Organization:  # noqa: ANN001
+def _create(world: World, actor, parent, code: str, kind: str = OrgKind.CELL) -> Organization:
     return services.organization_create(
         actor=actor,
         parent=parent,
