@@ -228,6 +228,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind"; name each choice set after its own enum.
+    "ENUM_NAME_OVERRIDES": {
+        "OrgKindEnum": "dangvu.orgs.models.OrgKind",
+        "MemberEventKindEnum": "dangvu.members.choices.EventKind",
+        "TransferKindEnum": "dangvu.members.choices.TransferKind",
+        "TransferStateEnum": "dangvu.members.choices.TransferState",
+    },
 }
 
 # --- Logging ---------------------------------------------------------------------------------
