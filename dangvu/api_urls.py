@@ -6,12 +6,15 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from dangvu.audit.api import AuditEventViewSet
+from dangvu.members.api import MemberViewSet, TransferViewSet
 from dangvu.orgs.api import AgencyViewSet, OrganizationViewSet
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("audit", AuditEventViewSet, basename="audit-event")
+router.register("members", MemberViewSet, basename="member")
+router.register("transfers", TransferViewSet, basename="transfer")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -33,5 +33,7 @@ urlpatterns = [
     path(
         "lich/<int:pk>/xoa/", core_views.CalendarDayDeleteView.as_view(), name="calendar_day_delete"
     ),
+    # The member registry.
+    path("dang-vien/", include("dangvu.members.urls")),
     path("api/", include("dangvu.api_urls")),
 ]

@@ -69,11 +69,13 @@ def member_list(
     if f.status == "exited":
         qs = qs.filter(stints__isnull=False).exclude(stints__end__isnull=True).distinct()
     else:
-        qs = qs.filter(stints__end__isnull=True)
+        # One filter() call: the conditions must hold for the same (open) stint.
+        open_stint = Q(stints__end__isnull=True)
         if f.status == "full":
-            qs = qs.filter(stints__recognized_on__lte=today)
+            open_stint &= Q(stints__recognized_on__lte=today)
         elif f.status == "probationary":
-            qs = qs.filter(stints__recognized_on__isnull=True)
+            open_stint &= Q(stints__recognized_on__isnull=True) | Q(stints__recognized_on__gt=today)
+        qs = qs.filter(open_stint)
     qs = search(qs, f.q)
     if f.organization is not None:
         qs = qs.filter(organization__path__startswith=f.organization.path)
@@ -136,8 +138,15 @@ def party_age(member: Member, on: date) -> rules.PartyAge | None:
         if before.end is not None and after.start > before.end
     ]
     last = stints[-1] if stints else None
-    if last is not None and last.end is not None and last.end_reason == StintEnd.EXIT:
-        gaps.append(rules.Period(last.end, None))
+    if last is not None and last.end is not None:
+        in_transit = (
+            last.end_reason == StintEnd.TRANSFERRED
+            and member.transfers.filter(
+                kind=TransferKind.OFFICIAL, state=TransferState.IN_TRANSIT
+            ).exists()
+        )
+        if last.end_reason == StintEnd.EXIT or in_transit:
+            gaps.append(rules.Period(last.end, None))
     return rules.party_age(member.admitted_on, gaps, on)
 
 

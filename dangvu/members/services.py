@@ -475,6 +475,11 @@ def transfer_out(
         )
     if to_organization is not None:
         _require_cell(to_organization, "to_organization")
+        if to_organization.valid_to is not None and to_organization.valid_to <= letter_date:
+            raise DomainError(
+                f"{to_organization.name} đã giải thể, sáp nhập.",
+                field_errors={"to_organization": "Chi bộ không còn hoạt động."},
+            )
         if to_organization.pk == member.organization_id:
             raise DomainError(
                 "Chi bộ nhận trùng chi bộ hiện tại.", field_errors={"to_organization": "Trùng."}
@@ -534,11 +539,15 @@ def transfer_receive(
     """The receiving cell records the day the member presented the letter: the member's
     stint there starts that day. A letter presented after 30 working days needs the reason."""
     transfer = (
-        Transfer.objects.select_for_update()
+        Transfer.objects.select_for_update(of=("self",))
         .select_related("member", "to_organization")
         .get(pk=transfer.pk)
     )
-    if transfer.to_organization is None or transfer.state != TransferState.IN_TRANSIT:
+    if (
+        transfer.kind != TransferKind.OFFICIAL
+        or transfer.to_organization is None
+        or transfer.state != TransferState.IN_TRANSIT
+    ):
         raise DomainError("Lượt chuyển này không chờ chi bộ nhận.")
     scope.require(actor, "members.transfer", transfer.to_organization)
     if presented_on > timezone.localdate():
@@ -654,7 +663,7 @@ def transfer_temporary(
 def transfer_return(*, actor: Actor, transfer: Transfer, returned_on: date) -> Transfer:
     """The member is back from temporary activity elsewhere."""
     transfer = (
-        Transfer.objects.select_for_update()
+        Transfer.objects.select_for_update(of=("self",))
         .select_related("member", "from_organization")
         .get(pk=transfer.pk)
     )
@@ -664,6 +673,11 @@ def transfer_return(*, actor: Actor, transfer: Transfer, returned_on: date) -> T
     if home is None:
         raise DomainError("Lượt chuyển này không có chi bộ gốc trong hệ thống.")
     scope.require(actor, "members.transfer", home)
+    if returned_on > timezone.localdate():
+        raise DomainError(
+            "Ngày trở lại không thể sau hôm nay.",
+            field_errors={"returned_on": "Ngày trong tương lai."},
+        )
     if returned_on < transfer.effective_on:
         raise DomainError(
             "Ngày trở lại phải sau ngày bắt đầu.", field_errors={"returned_on": "Quá sớm."}

@@ -42,6 +42,14 @@ PAGES = [
     ("audit:list", None, [302, 403, 200, 200, 200, 200, 200]),
     ("access:grants", None, [302, 403, 403, 200, 200, 403, 403]),
     ("access:account_create", None, [302, 403, 403, 200, 200, 403, 403]),
+    ("members:list", None, [302, 403, 200, 200, 200, 200, 200]),
+    ("members:create", None, [302, 403, 403, 200, 200, 403, 403]),
+    ("members:transfers", None, [302, 403, 200, 200, 200, 200, 200]),
+    ("members:as_of", None, [302, 403, 200, 200, 200, 200, 200]),
+    ("members:quality", None, [302, 403, 200, 200, 200, 200, 200]),
+    ("members:quality_list", None, [302, 403, 200, 200, 200, 200, 200]),
+    ("members:org_summary", "n1", [302, 403, 200, 200, 200, 200, 404]),
+    ("members:org_summary", "s1", [302, 403, 200, 200, 404, 404, 200]),
 ]
 
 
@@ -62,6 +70,8 @@ API = [
     ("organization-detail", "s1", [401, 403, 200, 200, 404, 404, 200]),
     ("organization-list", None, [401, 403, 200, 200, 200, 200, 200]),
     ("audit-event-list", None, [401, 403, 200, 200, 200, 200, 200]),
+    ("member-list", None, [401, 403, 200, 200, 200, 200, 200]),
+    ("transfer-list", None, [401, 403, 200, 200, 200, 200, 200]),
 ]
 
 

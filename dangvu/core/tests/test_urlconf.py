@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -14,6 +15,8 @@ from dangvu.audit.models import AuditEvent
 from dangvu.core.api import ScopedAPIMixin
 from dangvu.core.testing import World
 from dangvu.core.views import ScopedMixin
+from dangvu.members import services as member_services
+from dangvu.members.models import Member, Transfer
 from dangvu.orgs import services as org_services
 from dangvu.orgs.models import Agency, CommitteeSeat, Organization, Term
 
@@ -81,6 +84,24 @@ def _north_objects(world: World) -> dict[type, Any]:
         name="Cơ quan Bắc",
         valid_from=world.north.valid_from,
     )
+    member, _ = member_services.member_create(
+        actor=world.superuser,
+        organization=world.n1,
+        full_name="Trần Thị Bình",
+        birth_date=date(1990, 3, 4),
+        gender="F",
+        national_id="001190001234",
+        admitted_on=date(2018, 5, 19),
+        recognized_on=date(2019, 5, 19),
+        joined_on=date(2018, 5, 19),
+    )
+    transfer, _ = member_services.transfer_out(
+        actor=world.superuser,
+        member=member,
+        to_organization=world.n2,
+        effective_on=date(2024, 3, 1),
+        letter_date=date(2024, 3, 5),
+    )
     event = AuditEvent.objects.filter(organization=world.north).first()
     return {
         Organization: world.n1,
@@ -89,6 +110,8 @@ def _north_objects(world: World) -> dict[type, Any]:
         Agency: agency,
         AuditEvent: event,
         Grant: world.n1_clerk.grants.get(),
+        Member: member,
+        Transfer: transfer,
     }
 
 

@@ -388,3 +388,54 @@ def test_every_member_service_records_its_event(world: World) -> None:
         actor=world.hq_admin, transfer=transfer, presented_on=date(2020, 10, 5)
     )
     assert last("members.transfer.receive").organization == world.s1
+
+
+def test_status_filters_list_each_member_once(world: World) -> None:
+    member = make_member(world.n1)
+    transfer, _ = services.transfer_out(
+        actor=world.hq_admin,
+        member=member,
+        effective_on=date(2021, 1, 4),
+        letter_date=date(2021, 1, 5),
+        to_organization=world.n2,
+    )
+    services.transfer_receive(
+        actor=world.hq_admin, transfer=transfer, presented_on=date(2021, 1, 8)
+    )
+    full = selectors.member_list(
+        actor=world.hq_admin, filters=selectors.MemberFilters(status="full")
+    )
+    probationary = selectors.member_list(
+        actor=world.hq_admin, filters=selectors.MemberFilters(status="probationary")
+    )
+    assert list(full) == [member] and list(probationary) == []
+
+
+def test_a_temporary_transfer_cannot_be_received_as_an_official_one(world: World) -> None:
+    member = make_member(world.n1)
+    temporary = services.transfer_temporary(
+        actor=world.hq_admin,
+        member=member,
+        start=date(2021, 1, 4),
+        planned_end=date(2021, 6, 4),
+        letter_date=date(2021, 1, 4),
+        to_organization=world.s1,
+    )
+    with pytest.raises(DomainError):
+        services.transfer_receive(
+            actor=world.hq_admin, transfer=temporary, presented_on=date(2021, 1, 6)
+        )
+    assert member.stints.filter(end__isnull=True).count() == 1
+
+
+def test_party_age_does_not_grow_while_in_transit(world: World) -> None:
+    member = make_member(world.n1, admitted_on=date(2000, 1, 3), recognized_on=date(2001, 1, 3))
+    services.transfer_out(
+        actor=world.hq_admin,
+        member=member,
+        effective_on=date(2020, 1, 2),
+        letter_date=date(2020, 1, 3),
+        to_organization=world.s1,
+    )
+    age = selectors.party_age(member, date(2021, 1, 3))
+    assert age is not None and (age.years, age.months) == (20, 0)
