@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from dangvu.access import scope
 from dangvu.access.scope import Actor
 from dangvu.core import calendar
 from dangvu.core.text import fold
@@ -113,10 +114,11 @@ def member_get(*, actor: Actor, pk: int, action: str = "members.view") -> Member
         raise Http404("Không tìm thấy đảng viên.") from exc
 
 
-def members_as_of(organization: Organization, day: date) -> QuerySet[Stint]:
+def members_as_of(*, actor: Actor, organization: Organization, day: date) -> QuerySet[Stint]:
     """The members of ``organization``'s subtree on ``day``, as the stints that place them
-    there (``stint.member``, ``stint.status_on(day)``), in Vietnamese order. The caller checks
-    that the organization is in the actor's scope (a grant covers the whole subtree)."""
+    there (``stint.member``, ``stint.status_on(day)``), in Vietnamese order. The organization
+    must be in the actor's scope (a grant covers its whole subtree)."""
+    scope.require(actor, "members.view", organization)
     return (
         stints_on(organization, day)
         .select_related("member", "organization")

@@ -275,7 +275,9 @@ class AsOfView(ScopedListView):
         if not self.form.is_valid():
             return Stint.objects.none()
         return selectors.members_as_of(
-            self.form.cleaned_data["org"], self.form.cleaned_data["ngay"]
+            actor=self.request.user,
+            organization=self.form.cleaned_data["org"],
+            day=self.form.cleaned_data["ngay"],
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
