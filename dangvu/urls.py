@@ -33,7 +33,8 @@ urlpatterns = [
     path(
         "lich/<int:pk>/xoa/", core_views.CalendarDayDeleteView.as_view(), name="calendar_day_delete"
     ),
-    # The member registry.
+    # The member registry (import and export first: "nhap-xuat/" is not a member id).
+    path("dang-vien/nhap-xuat/", include("dangvu.members.import_urls")),
     path("dang-vien/", include("dangvu.members.urls")),
     path("api/", include("dangvu.api_urls")),
 ]

@@ -35,6 +35,11 @@ FAMILY_NAMES: list[tuple[str, int]] = [
     ("Hà", 3),
     ("Tạ", 2),
     ("Quách", 1),
+    ("Trịnh", 3),
+    ("Lâm", 2),
+    ("Châu", 1),
+    ("Thái", 1),
+    ("Kiều", 1),
 ]
 
 MIDDLE_MALE = [
@@ -53,6 +58,18 @@ MIDDLE_MALE = [
     "Tiến",
     "Mạnh",
     "Trọng",
+    "Bá",
+    "Duy",
+    "Hoài",
+    "Khắc",
+    "Quốc",
+    "Thế",
+    "Anh",
+    "Hải",
+    "Nhật",
+    "Sỹ",
+    "Phước",
+    "Viết",
 ]
 MIDDLE_FEMALE = [
     "Thị",
@@ -69,6 +86,19 @@ MIDDLE_FEMALE = [
     "Bích",
     "Kim",
     "Mỹ",
+    "Thị Thu",
+    "Thị Thanh",
+    "Thị Hồng",
+    "Thị Minh",
+    "Thị Kim",
+    "Hoài",
+    "Khánh",
+    "Lệ",
+    "Như",
+    "Quỳnh",
+    "Tuyết",
+    "Bảo",
+    "Cẩm",
 ]
 
 GIVEN_MALE = [
@@ -118,6 +148,40 @@ GIVEN_MALE = [
     "Việt",
     "Vinh",
     "Vũ",
+    "Bách",
+    "Cảnh",
+    "Công",
+    "Định",
+    "Dương",
+    "Hậu",
+    "Hiển",
+    "Hiệp",
+    "Hưng",
+    "Khoa",
+    "Khôi",
+    "Lực",
+    "Lượng",
+    "Nhân",
+    "Nhật",
+    "Phát",
+    "Phú",
+    "Quý",
+    "Quyết",
+    "Sỹ",
+    "Tài",
+    "Thái",
+    "Thiện",
+    "Thông",
+    "Thuận",
+    "Tín",
+    "Trí",
+    "Triều",
+    "Trường",
+    "Tú",
+    "Tường",
+    "Vĩnh",
+    "Vượng",
+    "Điền",
 ]
 GIVEN_FEMALE = [
     "An",
@@ -163,7 +227,75 @@ GIVEN_FEMALE = [
     "Vân",
     "Xuân",
     "Yến",
+    "Cúc",
+    "Diễm",
+    "Duyên",
+    "Điệp",
+    "Đoan",
+    "Gấm",
+    "Hảo",
+    "Hậu",
+    "Khuê",
+    "Kiều",
+    "Lệ",
+    "Lụa",
+    "Mến",
+    "Ngà",
+    "Nguyệt",
+    "Nhàn",
+    "Nhi",
+    "Nữ",
+    "Quế",
+    "Sen",
+    "Thắm",
+    "Thoa",
+    "Thùy",
+    "Thư",
+    "Thương",
+    "Trâm",
+    "Tươi",
+    "Vy",
+    "Xoan",
 ]
+
+
+# Names of the ethnic minorities the demo has: (family names, middle names of men, of women,
+# given names of men, of women). Empty given lists mean the common ones above; most of these
+# communities use Kinh given names, the Khmer keep their own.
+ETHNIC_NAMES: dict[str, tuple[list[str], list[str], list[str], list[str], list[str]]] = {
+    "Tày": (
+        ["Hoàng", "Nông", "Lục", "Bế", "Hà", "Ma", "Lương", "Đàm", "Triệu"],
+        ["Văn", "Đức"],
+        ["Thị"],
+        [],
+        [],
+    ),
+    "Nùng": (["Nông", "Hoàng", "Vi", "Lý", "Chu", "Lương"], ["Văn"], ["Thị"], [], []),
+    "Thái": (
+        ["Lò", "Cầm", "Lường", "Quàng", "Vi", "Hà", "Lương", "Tòng", "Sầm"],
+        ["Văn"],
+        ["Thị"],
+        [],
+        [],
+    ),
+    "Mường": (["Bùi", "Đinh", "Quách", "Hà", "Xa", "Cao"], ["Văn", "Đức"], ["Thị"], [], []),
+    "Dao": (["Triệu", "Bàn", "Đặng", "Lý", "Phùng"], ["Văn", "Tiến"], ["Thị"], [], []),
+    "Bru-Vân Kiều": (["Hồ", "Hồ", "Hồ", "Lê", "Nguyễn"], ["Văn", "Xuân"], ["Thị"], [], []),
+    "Khơ-me": (
+        ["Thạch", "Sơn", "Kim", "Danh", "Lâm", "Chau", "Trầm"],
+        [""],
+        ["Thị", ""],
+        ["Sa Rây", "Sô Phanh", "Chanh Đa", "Sóc", "Phol", "Ri Ta", "Hên", "Sà Rương", "Pha Ni"],
+        ["Sóc Kha", "Sa Rươl", "Sa Ly", "Chanh Thu", "Ka Ni", "Mỹ Linh", "Sô Phia", "Đa Ra"],
+    ),
+    "Hoa": (
+        ["Lâm", "Trương", "Lý", "Quách", "Tăng", "Hứa", "Mạc", "Lưu", "Diệp", "Châu"],
+        ["Quốc", "Gia", "Vĩnh", "Hán"],
+        ["Mỹ", "Ngọc", "Bội", "Tú"],
+        [],
+        [],
+    ),
+}
 
 
 def person_name(rng: random.Random, *, female: bool) -> str:
@@ -172,3 +304,15 @@ def person_name(rng: random.Random, *, female: bool) -> str:
     middle = rng.choice(MIDDLE_FEMALE if female else MIDDLE_MALE)
     given = rng.choice(GIVEN_FEMALE if female else GIVEN_MALE)
     return f"{family} {middle} {given}"
+
+
+def member_name(rng: random.Random, *, female: bool, ethnicity: str = "Kinh") -> str:
+    """A name fitting the person's gender and ethnic group (Kinh names for the others)."""
+    if ethnicity not in ETHNIC_NAMES:
+        return person_name(rng, female=female)
+    families, middle_male, middle_female, given_male, given_female = ETHNIC_NAMES[ethnicity]
+    family = rng.choice(families)
+    middle = rng.choice(middle_female if female else middle_male)
+    own = given_female if female else given_male
+    given = rng.choice(own or (GIVEN_FEMALE if female else GIVEN_MALE))
+    return " ".join(part for part in (family, middle, given) if part)

@@ -19,7 +19,9 @@ from dangvu.audit import context
 from dangvu.audit.services import record
 from dangvu.core.exceptions import DomainError
 from dangvu.demo.bloc import ROOT_CODE, SEED, OrgSpec, bloc_spec, walk
+from dangvu.demo.members import load_members
 from dangvu.demo.names import person_name
+from dangvu.members.models import Member
 from dangvu.orgs import services as org_services
 from dangvu.orgs.models import Agency, Organization, SeatRole, Term
 
@@ -42,6 +44,7 @@ class LoadResult:
     created: bool
     organizations: int
     agencies: int
+    members: int  # on a roll today (an open stint)
     personas: list[str]
 
 
@@ -63,6 +66,10 @@ def load_demo(*, password: str | None = None) -> LoadResult:
             agencies=Agency.objects.unscoped()
             .filter(organization__path__startswith=root.path)
             .count(),
+            members=Member.objects.unscoped()
+            .filter(organization__path__startswith=root.path)
+            .current()
+            .count(),
             personas=personas,
         )
         if created:
@@ -71,7 +78,11 @@ def load_demo(*, password: str | None = None) -> LoadResult:
                 action="demo.load",
                 target=root,
                 organization=root,
-                data={"organizations": result.organizations, "agencies": result.agencies},
+                data={
+                    "organizations": result.organizations,
+                    "agencies": result.agencies,
+                    "members": result.members,
+                },
             )
     return result
 
@@ -100,6 +111,7 @@ def _build(spec: OrgSpec) -> None:
             )
         if node.kind in ("above_grassroots", "grassroots_committee", "grassroots_cell"):
             _terms(rng, org, node)
+    load_members(actor=ACTOR, spec=spec)
 
 
 def _terms(rng: random.Random, org: Organization, node: OrgSpec) -> None:

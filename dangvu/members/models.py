@@ -29,7 +29,7 @@ from dangvu.members.choices import (
 class MemberQuerySet(ScopedQuerySet):
     def current(self) -> MemberQuerySet:
         """Members with an open stint (not exited, not transferred away)."""
-        return self.filter(stints__end__isnull=True)
+        return self.filter(stints__isnull=False, stints__end__isnull=True)
 
 
 class Member(ScopedModel, TimeStampedModel):

@@ -7,9 +7,10 @@ Status and membership dates are never typed in: they follow from the events reco
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
@@ -147,7 +148,7 @@ def check_membership_dates(
                 "members.admitted_before_birth", "Ngày vào Đảng phải sau ngày sinh.", "admitted_on"
             )
         )
-    elif admitted_on < birth_date.replace(year=birth_date.year + 18) - timedelta(days=1):
+    elif admitted_on < birth_date + relativedelta(years=18):
         found.append(
             Violation(
                 "members.admitted_under_18",
@@ -227,6 +228,8 @@ def member_create(
     scope.require(actor, "members.add", organization)
     _require_cell(organization)
     personal = _clean_personal(personal)
+    if isinstance(personal.get("agency"), Agency):
+        scope.require(actor, "orgs.view", personal["agency"].organization)
     warnings = enforce(
         check_personal(personal)
         + check_membership_dates(
@@ -748,6 +751,17 @@ def validate_batch(
                 admitted_on=row.admitted_on,
                 recognized_on=row.recognized_on,
                 joined_on=row.joined_on,
+            )
+        agency = row.personal.get("agency")
+        if isinstance(agency, Agency) and not scope.covers(
+            actor, "orgs.view", agency.organization.path
+        ):
+            found.append(
+                _error(
+                    "members.agency_out_of_scope",
+                    "Cơ quan này không thuộc phạm vi của bạn.",
+                    "agency",
+                )
             )
         if not scope.covers(actor, "members.add", row.organization.path):
             found.append(

@@ -75,6 +75,8 @@ class MemberListView(ScopedListView):
         return super().get_context_data(
             filter_form=self.filter_form,
             can_add=scope.has_any(self.request.user, "members.add"),
+            can_import=scope.has_any(self.request.user, "members.import"),
+            can_export=scope.has_any(self.request.user, "members.export"),
             **kwargs,
         )
 

@@ -13,13 +13,10 @@ from dangvu.audit.models import AuditEvent
 from dangvu.demo.services import load_demo
 from dangvu.orgs.models import Agency, Organization
 
-
-@pytest.fixture
-def demo(db: None) -> Any:
-    return load_demo(password="mat-khau-demo-du-dai")
+pytestmark = pytest.mark.django_db
 
 
-def test_the_bloc_has_the_planned_shape(demo: Any) -> None:
+def test_the_bloc_has_the_planned_shape(demo: Any, db: None) -> None:
     kinds = Counter(Organization.objects.unscoped().values_list("kind", flat=True))
     assert kinds == {
         "above_grassroots": 1,
@@ -35,7 +32,7 @@ def test_the_bloc_has_the_planned_shape(demo: Any) -> None:
     assert demo.created and demo.organizations == 359 and demo.agencies == 68
 
 
-def test_a_second_load_changes_nothing(demo: Any) -> None:
+def test_a_second_load_changes_nothing(demo: Any, db: None) -> None:
     orgs, events = Organization.objects.count(), AuditEvent.objects.count()
     paths = list(Organization.objects.values_list("code", "path"))
     again = load_demo(password="mat-khau-demo-du-dai")
@@ -45,7 +42,7 @@ def test_a_second_load_changes_nothing(demo: Any) -> None:
     assert AuditEvent.objects.count() == events
 
 
-def test_the_demo_is_built_through_audited_services(demo: Any) -> None:
+def test_the_demo_is_built_through_audited_services(demo: Any, db: None) -> None:
     created = AuditEvent.objects.filter(action="orgs.organization.create").count()
     assert created == 359
     assert AuditEvent.objects.filter(action="demo.load").get().actor_repr == "Hệ thống (demo_load)"
@@ -82,12 +79,3 @@ def test_the_read_only_persona_cannot_edit(demo: Any, client: Any) -> None:
     client.force_login(get_user_model().objects.get(username="xem"))
     root = Organization.objects.get(code="DUK")
     assert client.get(reverse("orgs:edit", args=[root.pk])).status_code == 403
-
-
-def test_demo_refuses_production_mode(db: None, settings: Any) -> None:
-    from dangvu.core.exceptions import DomainError
-
-    settings.PRODUCTION = True
-    with pytest.raises(DomainError):
-        load_demo(password="mat-khau-demo-du-dai")
-    assert not Organization.objects.exists()

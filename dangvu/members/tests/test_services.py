@@ -439,3 +439,20 @@ def test_party_age_does_not_grow_while_in_transit(world: World) -> None:
     )
     age = selectors.party_age(member, date(2021, 1, 3))
     assert age is not None and (age.years, age.months) == (20, 0)
+
+
+def test_a_29_february_birthday_is_handled(world: World) -> None:
+    born = date(1988, 2, 29)
+    make_member(
+        world.n1, birth_date=born, admitted_on=date(2006, 3, 1), recognized_on=date(2007, 3, 5)
+    )
+    _, warnings = services.member_create(
+        actor=world.hq_admin,
+        organization=world.n1,
+        full_name="Đinh Văn Tuấn",
+        birth_date=born,
+        gender="M",
+        admitted_on=date(2006, 2, 27),
+        joined_on=date(2006, 2, 27),
+    )
+    assert [w.code for w in warnings] == ["members.admitted_under_18"]

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from dangvu.core.exceptions import DomainError
+from dangvu.core.text import format_number
 from dangvu.demo.services import load_demo
 
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         state = "Đã tạo" if result.created else "Đã có sẵn"
         self.stdout.write(
             f"{state} dữ liệu mẫu DUK: {result.organizations} tổ chức đảng, "
-            f"{result.agencies} cơ quan, đơn vị."
+            f"{result.agencies} cơ quan, đơn vị, {format_number(result.members)} đảng viên "
+            "đang sinh hoạt."
         )
         self.stdout.write(f"Tài khoản demo: {', '.join(result.personas)}")
