@@ -12,4 +12,5 @@ def version(request: HttpRequest) -> dict[str, object]:
     return {
         "DANGVU_VERSION": __version__,
         "perms_access_manage": scope.has_any(user, "access.manage"),
+        "perms_members_view": scope.has_any(user, "members.view"),
     }
