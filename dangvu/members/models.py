@@ -176,6 +176,11 @@ class MemberEvent(ScopedModel, TimeStampedModel):
         "orgs.Organization", verbose_name="chi bộ", on_delete=models.PROTECT, related_name="+"
     )
     note = models.TextField("ghi chú", blank=True)
+    elsewhere = models.BooleanField(
+        "tại tổ chức khác",
+        default=False,
+        help_text="Sự kiện diễn ra ở tổ chức đảng ngoài hệ thống (trước khi chuyển đến).",
+    )
 
     class Meta:
         ordering = ["member", "date", "id"]

@@ -60,6 +60,16 @@ def _error(code: str, message: str, field: str = "") -> Violation:
     return Violation(code, message, _DATA_RULE, field=field)
 
 
+@dataclass(frozen=True)
+class Arrival:
+    """The introduction letter a member transferred in from outside the installation brought."""
+
+    from_outside: str
+    letter_date: date
+    letter_number: str = ""
+    late_reason: str = ""
+
+
 def check_personal(
     personal: dict[str, Any], *, exclude_pk: int | None = None, against_database: bool = True
 ) -> list[Violation]:
@@ -216,6 +226,7 @@ def member_create(
     recognized_on: date | None = None,
     join_reason: str = EventKind.ADMITTED,
     decision_number: str = "",
+    arrival: Arrival | None = None,
     audit: bool = True,
     **personal: Any,
 ) -> tuple[Member, list[Violation]]:
@@ -223,22 +234,31 @@ def member_create(
     the ceremony) or arriving with an existing membership (TRANSFERRED_IN).
 
     The admission and recognition dates become events, so the status follows from them.
-    ``audit=False`` is for the importer, which records one event for the whole batch.
+    ``arrival`` records the introduction letter of a member transferred in from outside the
+    installation (with the 30-working-day check on its presentation). ``audit=False`` is for
+    the importer, which records one event for the whole batch.
     """
     scope.require(actor, "members.add", organization)
     _require_cell(organization)
     personal = _clean_personal(personal)
     if isinstance(personal.get("agency"), Agency):
         scope.require(actor, "orgs.view", personal["agency"].organization)
-    warnings = enforce(
-        check_personal(personal)
-        + check_membership_dates(
-            birth_date=personal["birth_date"],
-            admitted_on=admitted_on,
-            recognized_on=recognized_on,
-            joined_on=joined_on,
-        )
+    found = check_personal(personal) + check_membership_dates(
+        birth_date=personal["birth_date"],
+        admitted_on=admitted_on,
+        recognized_on=recognized_on,
+        joined_on=joined_on,
     )
+    if arrival is not None:
+        if join_reason != EventKind.TRANSFERRED_IN:
+            raise DomainError("Giấy giới thiệu chỉ dùng cho đảng viên chuyển đến.")
+        found += rules.check_transfer_dates(
+            effective_on=arrival.letter_date,
+            letter_date=arrival.letter_date,
+            presented_on=joined_on,
+            working_days=_working_days,
+        )
+    warnings = enforce(found)
     member = Member.objects.create(
         organization=organization,
         admitted_on=admitted_on,
@@ -252,21 +272,29 @@ def member_create(
         start_reason=join_reason,
         recognized_on=recognized_on,
     )
-    MemberEvent.objects.create(
-        member=member,
-        kind=EventKind.ADMITTED,
-        date=admitted_on,
-        decision_number=decision_number,
-        decision_date=admitted_on,
-        organization=organization,
-    )
-    if recognized_on is not None:
-        MemberEvent.objects.create(
-            member=member, kind=EventKind.RECOGNIZED, date=recognized_on, organization=organization
+    MemberEvent.objects.bulk_create(
+        _joining_events(
+            member,
+            organization=organization,
+            admitted_on=admitted_on,
+            recognized_on=recognized_on,
+            joined_on=joined_on,
+            join_reason=join_reason,
+            decision_number=decision_number,
         )
-    if join_reason == EventKind.TRANSFERRED_IN:
-        MemberEvent.objects.create(
-            member=member, kind=EventKind.TRANSFERRED_IN, date=joined_on, organization=organization
+    )
+    if arrival is not None:
+        Transfer.objects.create(
+            member=member,
+            kind=TransferKind.OFFICIAL,
+            state=TransferState.COMPLETED,
+            to_organization=organization,
+            outside=arrival.from_outside.strip(),
+            effective_on=arrival.letter_date,
+            letter_number=arrival.letter_number,
+            letter_date=arrival.letter_date,
+            presented_on=joined_on,
+            late_reason=arrival.late_reason.strip(),
         )
     if audit:
         record(
@@ -281,6 +309,54 @@ def member_create(
             data={"warnings": [str(w) for w in warnings]} if warnings else None,
         )
     return member, warnings
+
+
+def _joining_events(
+    member: Member,
+    *,
+    organization: Organization,
+    admitted_on: date,
+    recognized_on: date | None,
+    joined_on: date,
+    join_reason: str,
+    decision_number: str,
+) -> list[MemberEvent]:
+    """The events of a member put on a roll: admission, recognition (if already full), and the
+    arrival for a member transferred in. A transferred-in member was admitted and recognized
+    by another organization: those events are marked ``elsewhere`` so that this installation's
+    admission figures do not count them."""
+    elsewhere = join_reason == EventKind.TRANSFERRED_IN
+    events = [
+        MemberEvent(
+            member=member,
+            kind=EventKind.ADMITTED,
+            date=admitted_on,
+            decision_number=decision_number,
+            decision_date=admitted_on,
+            organization=organization,
+            elsewhere=elsewhere,
+        )
+    ]
+    if recognized_on is not None:
+        events.append(
+            MemberEvent(
+                member=member,
+                kind=EventKind.RECOGNIZED,
+                date=recognized_on,
+                organization=organization,
+                elsewhere=elsewhere,
+            )
+        )
+    if elsewhere:
+        events.append(
+            MemberEvent(
+                member=member,
+                kind=EventKind.TRANSFERRED_IN,
+                date=joined_on,
+                organization=organization,
+            )
+        )
+    return events
 
 
 @transaction.atomic
@@ -845,34 +921,15 @@ def member_bulk_create(
                 recognized_on=row.recognized_on,
             )
         )
-        events.append(
-            MemberEvent(
-                member=member,
-                kind=EventKind.ADMITTED,
-                date=row.admitted_on,
-                decision_date=row.admitted_on,
-                decision_number=row.decision_number,
-                organization=row.organization,
-            )
+        events += _joining_events(
+            member,
+            organization=row.organization,
+            admitted_on=row.admitted_on,
+            recognized_on=row.recognized_on,
+            joined_on=row.joined_on,
+            join_reason=row.join_reason,
+            decision_number=row.decision_number,
         )
-        if row.recognized_on is not None:
-            events.append(
-                MemberEvent(
-                    member=member,
-                    kind=EventKind.RECOGNIZED,
-                    date=row.recognized_on,
-                    organization=row.organization,
-                )
-            )
-        if row.join_reason == EventKind.TRANSFERRED_IN:
-            events.append(
-                MemberEvent(
-                    member=member,
-                    kind=EventKind.TRANSFERRED_IN,
-                    date=row.joined_on,
-                    organization=row.organization,
-                )
-            )
     Stint.objects.bulk_create(stints, batch_size=500)
     MemberEvent.objects.bulk_create(events, batch_size=500)
     organizations = {row.organization.pk: row.organization for row in rows}

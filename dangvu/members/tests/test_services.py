@@ -456,3 +456,51 @@ def test_a_29_february_birthday_is_handled(world: World) -> None:
         joined_on=date(2006, 2, 27),
     )
     assert [w.code for w in warnings] == ["members.admitted_under_18"]
+
+
+def test_events_of_a_member_transferred_in_are_marked_as_elsewhere(world: World) -> None:
+    member, _ = services.member_create(
+        actor=world.hq_admin,
+        organization=world.n1,
+        full_name="Hồ Văn Lộc",
+        birth_date=date(1975, 4, 2),
+        gender="M",
+        admitted_on=date(2000, 5, 19),
+        recognized_on=date(2001, 5, 20),
+        joined_on=date(2019, 9, 3),
+        join_reason=EventKind.TRANSFERRED_IN,
+    )
+    kinds = {(e.kind, e.elsewhere) for e in member.events.all()}
+    assert kinds == {
+        (EventKind.ADMITTED, True),
+        (EventKind.RECOGNIZED, True),
+        (EventKind.TRANSFERRED_IN, False),
+    }
+    own = make_member(world.n2, "Bùi Thị Hạnh", gender="F", birth_date=date(1990, 1, 1))
+    assert not own.events.filter(elsewhere=True).exists()
+
+
+def test_arrival_from_outside_keeps_its_letter(world: World) -> None:
+    member, warnings = services.member_create(
+        actor=world.hq_admin,
+        organization=world.n1,
+        full_name="Lý Thị Mai",
+        birth_date=date(1985, 8, 8),
+        gender="F",
+        admitted_on=date(2008, 5, 19),
+        recognized_on=date(2009, 5, 20),
+        joined_on=add_working_days(date(2021, 3, 1), 31),
+        join_reason=EventKind.TRANSFERRED_IN,
+        arrival=services.Arrival(
+            from_outside="Đảng bộ huyện X, tỉnh Y",
+            letter_date=date(2021, 3, 1),
+            letter_number="45-GT/HU",
+        ),
+    )
+    [transfer] = member.transfers.all()
+    assert (transfer.outside, transfer.to_organization, transfer.state) == (
+        "Đảng bộ huyện X, tỉnh Y",
+        world.n1,
+        TransferState.COMPLETED,
+    )
+    assert [w.code for w in warnings] == ["members.transfer_arrival_late"]
