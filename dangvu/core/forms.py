@@ -26,8 +26,10 @@ class ScopedForm(forms.Form):
     def __init__(self, *args: Any, actor: Any, instance: Any = None, **kwargs: Any) -> None:
         self.actor = actor
         self.instance = instance
-        if instance is not None and "initial" not in kwargs:
-            kwargs["initial"] = self.initial_from(instance)
+        if instance is not None:
+            # FormView always passes ``initial`` (usually empty): the stored values come first,
+            # anything the view put there on purpose wins.
+            kwargs["initial"] = {**self.initial_from(instance), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, ScopedModelChoiceField):
