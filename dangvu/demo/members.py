@@ -51,8 +51,8 @@ ROLL_DAY = date(2014, 12, 31)  # the roll put on at once, as it stood on this da
 END_2020 = date(2020, 12, 31)
 TARGET_END_2020 = 4_300  # members of the bloc at the end of 2020 (stints covering that day)
 
-# Admission decisions a year (2021: up to DEMO_TODAY). A later issue makes the 2020 ones come
-# from admission cases, hence the named constant.
+# Admission decisions a year (2021: up to DEMO_TODAY). The seed's report states 133 admissions
+# in 2020, hence the named constant.
 ADMISSIONS_2020 = 133
 ADMISSIONS: dict[int, int] = {
     2015: 118,
