@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,6 +18,8 @@ from dangvu.members import rules
 from dangvu.members.choices import StintEnd, TransferKind, TransferState
 from dangvu.members.metrics import stints_on
 from dangvu.members.models import Member, MemberQuerySet, Stint, Transfer
+from dangvu.metrics import registry
+from dangvu.metrics.registry import Period
 from dangvu.orgs.models import Organization
 
 MAX_AGE = 120
@@ -191,11 +193,14 @@ def transfer_get(*, actor: Actor, pk: int, action: str = "members.view") -> Tran
 
 
 def cell_counts(organization: Organization, day: date) -> dict[int, dict[str, Any]]:
-    """Per cell of the subtree: members and full members on ``day`` (one grouped query)."""
-    rows = (
-        stints_on(organization, day)
-        .order_by()
-        .values("organization_id")
-        .annotate(members=Count("id"), full=Count("id", filter=Q(recognized_on__lte=day)))
-    )
-    return {r["organization_id"]: dict(r) for r in rows}
+    """Per cell of the subtree: members and full members on ``day``, as the metrics registry
+    defines them (``members.count``, ``members.full.count``: one grouped query each)."""
+    period = Period.day(day)
+    members = registry.get("members.count").rollup(organization, period)
+    full = registry.get("members.full.count").rollup(organization, period)
+    cells = Organization.objects.unscoped().cells().filter(path__startswith=organization.path)
+    return {
+        pk: {"organization_id": pk, "members": members[pk].value, "full": full[pk].value}
+        for pk in cells.values_list("pk", flat=True)
+        if members[pk].value
+    }
