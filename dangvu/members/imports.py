@@ -39,7 +39,7 @@ from dangvu.access import scope
 from dangvu.access.scope import Actor
 from dangvu.audit import selectors as audit_selectors
 from dangvu.core.exceptions import DomainError
-from dangvu.core.rules import Violation
+from dangvu.core.rules import Severity, Violation
 from dangvu.core.text import format_date, format_number
 from dangvu.members import services
 from dangvu.members.choices import ETHNICITIES, EventKind
@@ -94,6 +94,9 @@ class ParsedRow:
     values: dict[str, Any]  # parsed values by column key, for the preview
     shown: dict[str, str]  # the cells as written, by column key
     member: services.NewMember | None = None
+    # The personal record as the services take it; checked (duplicates included) even when
+    # the row cannot become a member because its cell or membership dates could not be read.
+    personal: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -666,14 +669,19 @@ def analyze(
         if done % 500 == 0 or done == total:
             report("Kiểm tra từng dòng", done, total)
     report("Đối chiếu quy tắc và dữ liệu đã có", 0, 1)
-    checked = [r for r in analysis.rows if r.member is not None]
+    # Every row goes through the rules and the duplicate checks, those that could not become a
+    # member as their personal record, so that the report lists every problem of every row.
     errors, warnings = services.validate_batch(
-        actor=actor, rows=[r.member for r in checked if r.member is not None]
+        actor=actor,
+        rows=[r.member if r.member is not None else r.personal for r in analysis.rows],
     )
     for index, violations in errors.items():
-        analysis.errors += [_from_violation(checked[index], v) for v in violations]
+        analysis.errors += [_from_violation(analysis.rows[index], v) for v in violations]
     for index, violations in warnings.items():
-        analysis.warnings += [_from_violation(checked[index], v) for v in violations]
+        analysis.warnings += [_from_violation(analysis.rows[index], v) for v in violations]
+    for row in analysis.rows:
+        if row.member is None:
+            _check_dates_alone(row, analysis)
     order = {c.header: i for i, c in enumerate(COLUMNS)}
     analysis.errors.sort(key=lambda e: (e.row, order.get(e.column, -1)))
     analysis.warnings.sort(key=lambda e: (e.row, order.get(e.column, -1)))
@@ -916,10 +924,6 @@ def _parse_row(
                 f"phải tổ chức cấp trên của chi bộ «{organization.code}».",
             )
         )
-    row = ParsedRow(number, values, shown)
-    structural = ("organization", "admitted_on", "joined_on")
-    if organization is None or any(values[k] is None or k in failed for k in structural):
-        return row
     personal = {
         key: (values[key] if values[key] is not None else "") for key in services.PERSONAL_FIELDS
     }
@@ -929,6 +933,10 @@ def _parse_row(
     personal["birth_date"] = values["birth_date"]
     for key in ("national_id", "card_number"):
         personal[key] = values[key] or None
+    row = ParsedRow(number, values, shown, personal=personal)
+    structural = ("organization", "admitted_on", "joined_on")
+    if organization is None or any(values[k] is None or k in failed for k in structural):
+        return row
     row.member = services.NewMember(
         organization=organization,
         admitted_on=values["admitted_on"],
@@ -939,6 +947,23 @@ def _parse_row(
         personal=personal,
     )
     return row
+
+
+def _check_dates_alone(row: ParsedRow, analysis: Analysis) -> None:
+    """The membership dates of a row that is not a member (its cell could not be used): the
+    rules ``validate_batch`` applies to members, when the dates themselves could be read."""
+    values = row.values
+    if any(values[key] is None for key in ("birth_date", "admitted_on", "joined_on")):
+        return
+    found = services.check_membership_dates(
+        birth_date=values["birth_date"],
+        admitted_on=values["admitted_on"],
+        recognized_on=values["recognized_on"],
+        joined_on=values["joined_on"],
+    )
+    for violation in found:
+        target = analysis.errors if violation.severity is Severity.ERROR else analysis.warnings
+        target.append(_from_violation(row, violation))
 
 
 def _from_violation(row: ParsedRow, violation: Violation) -> RowError:

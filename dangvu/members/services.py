@@ -83,8 +83,19 @@ def check_personal(
     if birth is not None and birth >= today:
         found.append(_error("members.birth_future", "Ngày sinh phải trước hôm nay.", "birth_date"))
     national_id = personal.get("national_id") or ""
-    if national_id and birth is not None and personal.get("gender"):
-        found += rules.check_national_id(national_id, birth, personal["gender"] == "F")
+    gender = personal.get("gender") or ""
+    if national_id and birth is not None and gender:
+        found += rules.check_national_id(national_id, birth, gender == "F")
+    elif national_id:
+        # Without the birth date or the gender (missing, or unreadable in an imported row)
+        # only the structure can be checked: 12 digits and a province code. The rule checks
+        # those first and stops at the first failure, so any birth date does here; the
+        # gender-and-century and birth-year checks it may add are left out.
+        found += [
+            v
+            for v in rules.check_national_id(national_id, date(2000, 1, 1), False)
+            if v.code in ("members.cccd_format", "members.cccd_province")
+        ]
     if against_database:
         taken_ids, taken_cards = taken_numbers(
             [national_id] if national_id else [],
@@ -805,30 +816,38 @@ class BatchRejected(DomainError):
 
 
 def validate_batch(
-    *, actor: Actor, rows: list[NewMember]
+    *, actor: Actor, rows: list[NewMember] | list[NewMember | dict[str, Any]]
 ) -> tuple[dict[int, list[Violation]], dict[int, list[Violation]]]:
     """The errors and the warnings of every row, with the same rules as ``member_create``,
-    duplicates checked within the batch and against the database in batched queries."""
+    duplicates checked within the batch and against the database in batched queries.
+
+    A row may also be only the personal record (a dict) of a row that cannot become a member
+    (an imported row whose cell or membership dates could not be read; the caller reports
+    that): it gets the personal rules and the duplicate checks in its place in the batch, so
+    that a CCCD or card number it shares with another row is reported all the same.
+    """
     errors: dict[int, list[Violation]] = {}
     warnings: dict[int, list[Violation]] = {}
-    ids = [r.personal.get("national_id") or "" for r in rows]
-    cards = [r.personal.get("card_number") or "" for r in rows]
+    records = [row if isinstance(row, dict) else row.personal for row in rows]
+    ids = [p.get("national_id") or "" for p in records]
+    cards = [p.get("card_number") or "" for p in records]
     taken_ids, taken_cards = taken_numbers([i for i in ids if i], [c for c in cards if c])
     seen_ids: dict[str, int] = {}
     seen_cards: dict[str, int] = {}
-    for index, row in enumerate(rows):
-        found = check_personal(row.personal, against_database=False)
-        found += duplicate_violations(row.personal, taken_ids, taken_cards)
+    for index, (row, personal) in enumerate(zip(rows, records, strict=True)):
+        found = check_personal(personal, against_database=False)
+        found += duplicate_violations(personal, taken_ids, taken_cards)
         found += _batch_duplicates(index, ids[index], seen_ids, "national_id", "Số CCCD")
         found += _batch_duplicates(index, cards[index], seen_cards, "card_number", "Số thẻ")
-        if row.personal.get("birth_date") is not None:
+        member = row if isinstance(row, NewMember) else None
+        if member is not None and personal.get("birth_date") is not None:
             found += check_membership_dates(
-                birth_date=row.personal["birth_date"],
-                admitted_on=row.admitted_on,
-                recognized_on=row.recognized_on,
-                joined_on=row.joined_on,
+                birth_date=personal["birth_date"],
+                admitted_on=member.admitted_on,
+                recognized_on=member.recognized_on,
+                joined_on=member.joined_on,
             )
-        agency = row.personal.get("agency")
+        agency = personal.get("agency")
         if isinstance(agency, Agency) and not scope.covers(
             actor, "orgs.view", agency.organization.path
         ):
@@ -839,7 +858,9 @@ def validate_batch(
                     "agency",
                 )
             )
-        if not scope.covers(actor, "members.add", row.organization.path):
+        if member is None:
+            pass  # no cell or no membership dates could be read: the caller said so
+        elif not scope.covers(actor, "members.add", member.organization.path):
             found.append(
                 _error(
                     "members.out_of_scope",
@@ -847,7 +868,7 @@ def validate_batch(
                     "organization",
                 )
             )
-        elif not row.organization.is_cell:
+        elif not member.organization.is_cell:
             found.append(
                 _error(
                     "members.not_a_cell", "Đảng viên phải sinh hoạt ở một chi bộ.", "organization"

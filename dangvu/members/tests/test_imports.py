@@ -164,6 +164,109 @@ def test_a_file_with_errors_writes_nothing_and_reports_every_bad_row(world: Worl
     assert (error.column, error.value) == ("Mã chi bộ", "X9")
 
 
+def test_every_problem_of_every_row_is_reported_once_at_its_cell(world: World) -> None:
+    # given: rows with several errors each, some that cannot become a member at all
+    repeated = national_id(date(1985, 3, 5), False)
+    rows = [
+        person("Nguyễn Văn An") | {"Ngày sinh": "31/02/1985", "Số CCCD": "abc"},  # row 2
+        person("Trần Văn Bình") | {"Ngày sinh": "1985", "Số CCCD": "999185000123"},  # 3
+        person("Phạm Văn Cường", cell="X9") | {"Số CCCD": repeated},  # 4: no such cell
+        person("Hoàng Văn Dũng") | {"Số CCCD": repeated},  # 5: valid, repeats row 4
+        person("Vũ Văn Đức") | {"Giới tính": "Nam giới", "Số CCCD": "45185000123"},  # 6
+        person("Đặng Văn Giang") | {"Giới tính": "Nam giới", "Số CCCD": "0451850001234"},  # 7
+        person("Dương Thị Mai", female=True),  # 8: fine
+    ]
+    events = AuditEvent.objects.count()
+    # when
+    result = imports.import_members(actor=world.north_manager, filename="ds.xlsx", data=xlsx(rows))
+    # then: one line per problem, at its row and column, with the value as written
+    assert result.refused and result.created == 0
+    assert [(e.row, e.column, e.value, e.message) for e in result.analysis.errors] == [
+        (2, "Ngày sinh", "31/02/1985", "Ngày không có thật (kiểm tra lại ngày và tháng)."),
+        (2, "Số CCCD", "abc", "Số CCCD phải gồm đúng 12 chữ số."),
+        (
+            3,
+            "Ngày sinh",
+            "1985",
+            "Ngày không hợp lệ; hãy ghi theo dạng ngày/tháng/năm, ví dụ 05/03/1985.",
+        ),
+        (
+            3,
+            "Số CCCD",
+            "999185000123",
+            "Ba chữ số đầu của số CCCD (999) không phải mã tỉnh, thành phố nào.",
+        ),
+        (4, "Mã chi bộ", "X9", "Không tìm thấy chi bộ mã «X9» trong phạm vi của bạn."),
+        (5, "Số CCCD", repeated, f"Số CCCD {repeated} trùng với một dòng trước trong tệp."),
+        (6, "Giới tính", "Nam giới", "Hãy ghi một trong: Nam, Nữ."),
+        (
+            6,
+            "Số CCCD",
+            "45185000123",
+            "Số CCCD chỉ có 11 chữ số (cần 12); nếu Excel đã bỏ chữ số 0 ở đầu, hãy định dạng "
+            "cột là Văn bản (Text) rồi nhập lại.",
+        ),
+        (7, "Giới tính", "Nam giới", "Hãy ghi một trong: Nam, Nữ."),
+        (7, "Số CCCD", "0451850001234", "Số CCCD phải gồm đúng 12 chữ số."),
+    ]
+    assert result.analysis.rows_with_errors == 6
+    assert not Member.objects.exists() and not Stint.objects.exists()
+    assert AuditEvent.objects.count() == events
+
+
+def test_rows_that_cannot_become_members_are_still_checked_against_the_file_and_the_registry(
+    world: World,
+) -> None:
+    # given: a member on record, and rows whose cell or admission date cannot be read
+    on_record = make_member(world.n2, "Lê Văn Cũ", birth_date=date(1985, 3, 5), card_number="0999")
+    rows = [
+        person("Nguyễn Văn An", cell="X9")
+        | {"Số CCCD": on_record.national_id, "Số thẻ đảng viên": "0999"},  # row 2
+        person("") | {"Ngày vào Đảng": "32/13/2010", "Số thẻ đảng viên": "0100"},  # 3
+        person("Trần Văn Bình") | {"Số thẻ đảng viên": "0100"},  # 4: valid, repeats row 3
+        person("Phạm Văn Cường", cell="S1") | {"Ngày vào Đảng": "01/01/1980"},  # 5
+    ]
+    # when
+    result = imports.import_members(actor=world.north_manager, filename="ds.xlsx", data=xlsx(rows))
+    # then
+    assert result.refused and result.created == 0
+    assert [(e.row, e.column, e.message) for e in result.analysis.errors] == [
+        (2, "Số CCCD", f"Số CCCD {on_record.national_id} đã có trong danh sách đảng viên."),
+        (2, "Số thẻ đảng viên", "Số thẻ đảng viên 0999 đã có trong danh sách."),
+        (2, "Mã chi bộ", "Không tìm thấy chi bộ mã «X9» trong phạm vi của bạn."),
+        (3, "Họ và tên", "Họ và tên không được để trống."),
+        (3, "Ngày vào Đảng", "Ngày không có thật (kiểm tra lại ngày và tháng)."),
+        (4, "Số thẻ đảng viên", "Số thẻ 0100 trùng với một dòng trước trong tệp."),
+        (5, "Mã chi bộ", "Không tìm thấy chi bộ mã «S1» trong phạm vi của bạn."),
+        (5, "Ngày vào Đảng", "Ngày vào Đảng phải sau ngày sinh."),
+    ]
+    assert result.analysis.warnings == []
+    assert list(Member.objects.values_list("pk", flat=True)) == [on_record.pk]
+
+
+@pytest.mark.parametrize(
+    ("national_id_", "birth", "gender", "codes"),
+    [
+        ("abc", None, "", ["members.cccd_format"]),
+        ("04518500012", date(1985, 3, 5), "", ["members.cccd_format"]),
+        ("999185000123", None, "M", ["members.cccd_province"]),
+        ("045385000123", None, "M", []),  # the century digit needs the birth date
+        ("045385000123", date(1985, 3, 5), "", []),  # ... and the gender
+        ("045385000123", date(1985, 3, 5), "M", ["members.cccd_gender_century"]),
+        ("045190000123", date(1985, 3, 5), "F", ["members.cccd_birth_year"]),
+        ("abc", date(1985, 3, 5), "M", ["members.cccd_format"]),
+    ],
+)
+def test_the_cccd_structure_is_checked_without_the_birth_date_or_the_gender(
+    db: None, national_id_: str, birth: date | None, gender: str, codes: list[str]
+) -> None:
+    personal = {"full_name": "Nguyễn Văn An", "birth_date": birth, "gender": gender}
+    found = services.check_personal(
+        personal | {"national_id": national_id_}, against_database=False
+    )
+    assert [(v.code, v.field) for v in found] == [(code, "national_id") for code in codes]
+
+
 def test_a_valid_file_imports_members_stints_events_and_one_audit_event(world: World) -> None:
     # given: an agency, and rows as people type them (numbers, real dates, ISO dates)
     org_services.agency_create(
