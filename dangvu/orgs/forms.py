@@ -67,6 +67,14 @@ class SeatForm(ScopedForm):
     start_date = forms.DateField(label="Từ ngày", widget=DateInput())
 
 
+class SeatEndForm(ScopedForm):
+    end_date = forms.DateField(label="Thôi giữ chức vụ từ ngày", widget=DateInput())
+    reason = forms.CharField(label="Lý do (hết nhiệm kỳ, chuyển công tác, …)", max_length=300)
+
+    def initial_from(self, instance: object) -> dict[str, object]:
+        return {}
+
+
 class OrganizationSearchForm(forms.Form):
     q = forms.CharField(label="Tìm tổ chức", required=False, max_length=100)
     kind = forms.ChoiceField(

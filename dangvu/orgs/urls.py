@@ -15,4 +15,5 @@ urlpatterns = [
     path("co-quan/<int:pk>/sua/", views.AgencyEditView.as_view(), name="agency_edit"),
     path("<int:pk>/nhiem-ky/them/", views.TermCreateView.as_view(), name="term_create"),
     path("nhiem-ky/<int:pk>/cap-uy/them/", views.SeatCreateView.as_view(), name="seat_create"),
+    path("cap-uy/<int:pk>/thoi/", views.SeatEndView.as_view(), name="seat_end"),
 ]

@@ -22,10 +22,11 @@ from dangvu.orgs.forms import (
     OrganizationForm,
     OrganizationMoveForm,
     OrganizationSearchForm,
+    SeatEndForm,
     SeatForm,
     TermForm,
 )
-from dangvu.orgs.models import Agency, Organization, Term
+from dangvu.orgs.models import Agency, CommitteeSeat, Organization, Term
 
 
 class TreeView(ScopedTemplateView):
@@ -164,6 +165,21 @@ class SeatCreateView(ScopedChildFormView):
     def perform(self, form: SeatForm) -> Any:
         return services.seat_create(
             actor=self.request.user, term=self.get_object(), **form.cleaned_data
+        )
+
+
+class SeatEndView(ScopedObjectFormView):
+    """A committee member leaves the seat (end of term, transfer, retirement)."""
+
+    action = "orgs.change"
+    model = CommitteeSeat
+    form_class = SeatEndForm
+    template_name = "orgs/seat_end.html"
+    success_message = "Đã ghi thôi giữ chức vụ."
+
+    def perform(self, form: SeatEndForm) -> CommitteeSeat:
+        return services.seat_end(
+            actor=self.request.user, seat=self.get_object(), **form.cleaned_data
         )
 
 

@@ -161,3 +161,42 @@ def test_congress_numbers_are_roman_and_names_family_first(world: World, client:
     page = client.get(reverse("orgs:detail", args=[world.hq.pk])).content.decode()
     assert "Đại hội lần thứ VI" in page
     assert "Nguyễn Thị Đào" in page
+
+
+def test_a_committee_member_leaves_the_seat(world: World, client: Any) -> None:
+    from datetime import date
+
+    from dangvu.orgs import services
+
+    term, _ = services.term_create(
+        actor=world.hq_admin,
+        organization=world.north,
+        congress_number=1,
+        congress_date=date(2020, 5, 1),
+        start_date=date(2020, 5, 1),
+        end_date=date(2025, 5, 1),
+    )
+    seat = services.seat_create(
+        actor=world.hq_admin,
+        term=term,
+        role="secretary",
+        full_name="Lê Văn Hùng",
+        start_date=date(2020, 5, 1),
+    )
+    client.force_login(world.north_manager)
+    assert (
+        "thôi giữ chức vụ"
+        in client.get(reverse("orgs:detail", args=[world.north.pk])).content.decode()
+    )
+    response = client.post(
+        reverse("orgs:seat_end", args=[seat.pk]), {"end_date": "2019-01-01", "reason": "x"}
+    )
+    assert response.context["form"].errors == {"end_date": ["Trước ngày nhận chức vụ."]}
+    response = client.post(
+        reverse("orgs:seat_end", args=[seat.pk]), {"end_date": "2021-01-01", "reason": "Nghỉ hưu"}
+    )
+    assert response.status_code == 302
+    seat.refresh_from_db()
+    assert seat.end_date == date(2021, 1, 1)
+    client.force_login(world.s1_clerk)
+    assert client.get(reverse("orgs:seat_end", args=[seat.pk])).status_code == 403
