@@ -12,7 +12,7 @@ from typing import Any, ClassVar, cast
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.http import Http404
-from rest_framework import permissions, status, viewsets
+from rest_framework import exceptions, permissions, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +23,8 @@ from dangvu.core.exceptions import DomainError, StaleEdit
 from dangvu.core.models import ScopedQuerySet
 
 NOT_FOUND = "Không tìm thấy."
+UNREADABLE = "Không đọc được dữ liệu gửi lên (sai định dạng JSON hoặc biểu mẫu)."
+CSRF_FAILED = "Thiếu hoặc sai mã chống giả mạo (CSRF); hãy tải lại trang rồi thử lại."
 
 _VERB_BY_METHOD = {
     "GET": "view",
@@ -93,6 +95,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     ):
         # One body for "missing" and "outside your scope", whatever raised it.
         return Response({"detail": NOT_FOUND}, status=status.HTTP_404_NOT_FOUND)
+    # Two texts DRF and Django build in English, outside any catalogue.
+    if isinstance(exc, exceptions.ParseError):
+        return Response({"detail": UNREADABLE}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        return Response({"detail": CSRF_FAILED}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, DomainError):
         body: dict[str, Any] = {"detail": exc.message}
         if exc.field_errors:

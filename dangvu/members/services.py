@@ -535,6 +535,17 @@ def _readmit(member: Member, day: date, organization: Organization) -> None:
 # --- transfers ------------------------------------------------------------------------------
 
 
+def _destination(to_organization: Organization | None, outside: str) -> str:
+    """Where a transfer goes, by name: a cell of the tree or an organization outside it
+    (exactly one of the two)."""
+    if (to_organization is None) == (not outside.strip()):
+        raise DomainError(
+            "Hãy chọn chi bộ trong hệ thống hoặc ghi tên tổ chức đảng nơi đến.",
+            field_errors={"to_organization": "Chọn một trong hai."},
+        )
+    return to_organization.name if to_organization is not None else outside.strip()
+
+
 def _working_days(start: date, end: date) -> int:
     return calendar.working_days_between(start, end)
 
@@ -558,11 +569,7 @@ def transfer_out(
     """
     member = lock(member)
     scope.require(actor, "members.transfer", member.organization)
-    if (to_organization is None) == (not outside.strip()):
-        raise DomainError(
-            "Hãy chọn chi bộ nhận trong hệ thống hoặc ghi tên tổ chức đảng nơi đến.",
-            field_errors={"to_organization": "Chọn một trong hai."},
-        )
+    destination = _destination(to_organization, outside)
     if to_organization is not None:
         _require_cell(to_organization, "to_organization")
         if to_organization.valid_to is not None and to_organization.valid_to <= letter_date:
@@ -609,14 +616,14 @@ def transfer_out(
         date=letter_date,
         decision_number=letter_number,
         organization=member.organization,
-        note=to_organization.name if to_organization else outside.strip(),
+        note=destination,
     )
     record(
         actor=actor,
         action="members.transfer.out",
         target=member,
         organization=member.organization,
-        changes={"to": [None, to_organization.code if to_organization else outside.strip()]},
+        changes={"to": [None, to_organization.code if to_organization else destination]},
         data={"warnings": [str(w) for w in warnings]} if warnings else None,
     )
     return transfer, [str(w) for w in warnings]
@@ -713,11 +720,7 @@ def transfer_temporary(
     member = lock(member)
     scope.require(actor, "members.transfer", member.organization)
     _open_stint(member)
-    if (to_organization is None) == (not outside.strip()):
-        raise DomainError(
-            "Hãy chọn chi bộ nơi sinh hoạt tạm thời hoặc ghi tên tổ chức đảng nơi đến.",
-            field_errors={"to_organization": "Chọn một trong hai."},
-        )
+    destination = _destination(to_organization, outside)
     enforce(rules.check_temporary_duration(start, planned_end, training))
     transfer = Transfer.objects.create(
         member=member,
@@ -737,7 +740,7 @@ def transfer_temporary(
         date=start,
         end_date=planned_end,
         organization=member.organization,
-        note=to_organization.name if to_organization else outside.strip(),
+        note=destination,
     )
     record(
         actor=actor,
