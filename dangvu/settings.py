@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "dangvu.orgs",
     "dangvu.members",
     "dangvu.metrics",
+    "dangvu.reviews",
     "dangvu.demo",
 ]
 

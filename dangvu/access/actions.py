@@ -17,6 +17,9 @@ ACTIONS: dict[str, str] = {
     "members.transfer": "Chuyển sinh hoạt đảng",
     "members.import": "Nhập danh sách đảng viên từ tệp",
     "members.export": "Xuất danh sách đảng viên",
+    "reviews.view": "Xem kết quả xếp loại chất lượng",
+    "reviews.rate": "Ghi, đề xuất mức xếp loại chất lượng",
+    "reviews.decide": "Quyết định xếp loại chất lượng (cấp có thẩm quyền)",
     "audit.view": "Xem nhật ký thay đổi",
     "access.manage": "Phân quyền người dùng",
 }

@@ -13,6 +13,7 @@ CELL = "cell"
 GRASSROOTS = "grassroots"
 COMMITTEE_OFFICE = "committee_office"
 
+_REVIEW_WORK = ["reviews.view", "reviews.rate", "reviews.decide"]
 _MEMBER_WORK = [
     "members.view",
     "members.add",
@@ -23,14 +24,29 @@ _MEMBER_WORK = [
 ]
 
 BUILTIN_ROLES: dict[str, tuple[str, list[str]]] = {
-    VIEWER: ("Chỉ xem", ["orgs.view", "members.view", "audit.view"]),
+    VIEWER: ("Chỉ xem", ["orgs.view", "members.view", "reviews.view", "audit.view"]),
     CELL: (
         "Chi bộ (bí thư, chi ủy)",
-        ["orgs.view", "members.view", "members.export", "audit.view"],
+        [
+            "orgs.view",
+            "members.view",
+            "members.export",
+            "reviews.view",
+            "reviews.rate",
+            "audit.view",
+        ],
     ),
     GRASSROOTS: (
         "Văn phòng đảng ủy cơ sở",
-        ["orgs.view", "orgs.add", "orgs.change", *_MEMBER_WORK, "audit.view", "access.manage"],
+        [
+            "orgs.view",
+            "orgs.add",
+            "orgs.change",
+            *_MEMBER_WORK,
+            *_REVIEW_WORK,
+            "audit.view",
+            "access.manage",
+        ],
     ),
     COMMITTEE_OFFICE: (
         "Văn phòng cấp ủy cấp trên",
@@ -40,6 +56,7 @@ BUILTIN_ROLES: dict[str, tuple[str, list[str]]] = {
             "orgs.change",
             "orgs.move",
             *_MEMBER_WORK,
+            *_REVIEW_WORK,
             "audit.view",
             "access.manage",
         ],
