@@ -64,11 +64,13 @@ class Period:
 
 @dataclass(frozen=True)
 class Value:
-    """A figure; shares carry their numerator and denominator so reports can show both."""
+    """A figure; shares carry their numerator and denominator so reports can show both, and a
+    count split into categories (ratings per level) carries the count of each in ``breakdown``."""
 
     value: int | Decimal | None
     numerator: int | None = None
     denominator: int | None = None
+    breakdown: dict[str, int] | None = None
 
     @classmethod
     def count(cls, n: int) -> Value:
@@ -85,7 +87,14 @@ class Value:
         value: int | float | None = (
             float(round(self.value, 6)) if isinstance(self.value, Decimal) else self.value
         )
-        return {"value": value, "numerator": self.numerator, "denominator": self.denominator}
+        result: dict[str, Any] = {
+            "value": value,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+        }
+        if self.breakdown is not None:
+            result["breakdown"] = dict(self.breakdown)
+        return result
 
 
 class Metric(ABC):
