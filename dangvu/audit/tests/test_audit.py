@@ -236,6 +236,12 @@ AUDITED_SERVICES = {
         "transfer_return": "members/tests/test_services.py::test_every_member_service_records…",
         "member_bulk_create": "members/tests/test_services.py::test_bulk_create_is_all_or_nothing…",
     },
+    "dangvu.reviews.services": {
+        "rating_set": "reviews/tests/test_services.py::test_every_rating_service_records_its_event",
+        "rating_propose": "reviews/tests/test_services.py::test_every_rating_service_records…",
+        "rating_decide": "reviews/tests/test_services.py::test_every_rating_service_records…",
+        "rating_rerate": "reviews/tests/test_services.py::test_every_rating_service_records…",
+    },
     "dangvu.core.services": {
         "calendar_day_set": "core/tests/test_calendar_pages.py::test_a_declared_day_off_moves_…",
         "calendar_day_delete": "core/tests/test_calendar_pages.py::test_superuser_declares_…",
