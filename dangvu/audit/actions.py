@@ -28,6 +28,7 @@ LABELS: dict[str, str] = {
     "reviews.rating.propose": "Đề xuất mức xếp loại chất lượng",
     "reviews.rating.decide": "Quyết định xếp loại chất lượng",
     "reviews.rating.rerate": "Xếp loại lại (sau quyết định)",
+    "reviews.title.grant": "Công nhận TSVM tiêu biểu",
     "access.grant.create": "Phân quyền",
     "access.grant.delete": "Thu hồi quyền",
     "access.user.create": "Tạo tài khoản",

@@ -160,3 +160,48 @@ class Rating(ScopedModel, TimeStampedModel):
         if self.not_rated_reason:
             return f"không xếp loại ({NotRatedReason(self.not_rated_reason).label})"
         return "chưa xếp loại"
+
+
+class TitleKind(models.TextChoices):
+    """Titles awarded to a party organization for a year (rules.md §2.5)."""
+
+    TSVM_EXEMPLARY = "tsvm_exemplary", "Trong sạch, vững mạnh tiêu biểu"
+
+
+class Title(ScopedModel, TimeStampedModel):
+    """A title the level above awarded to an organization for one year ("TSVM tiêu biểu").
+
+    Granted only to an organization whose final rating of the year allows it (HTXSNV from 2018,
+    "trong sạch, vững mạnh" under HD 27); consecutive years make the streaks of
+    ``dangvu.reviews.titles``.
+    """
+
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name="tổ chức được công nhận",
+        on_delete=models.PROTECT,
+        related_name="titles",
+    )
+    year = models.PositiveSmallIntegerField("năm", db_index=True)
+    title = models.CharField(
+        "danh hiệu", max_length=32, choices=TitleKind.choices, default=TitleKind.TSVM_EXEMPLARY
+    )
+    decision_number = models.CharField("số quyết định", max_length=64, blank=True)
+    decided_on = models.DateField("ngày quyết định")
+    decided_by = models.CharField("cơ quan quyết định", max_length=255, blank=True)
+
+    scope_path: ClassVar[str] = "organization__path"
+    objects: ClassVar[Any] = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "organization__path", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year", "title"], name="title_org_year_title"
+            ),
+        ]
+        verbose_name = "danh hiệu của tổ chức đảng"
+        verbose_name_plural = "danh hiệu của tổ chức đảng"
+
+    def __str__(self) -> str:
+        return f"{self.organization} — {TitleKind(self.title).label} năm {self.year}"

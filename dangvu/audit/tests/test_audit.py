@@ -242,6 +242,9 @@ AUDITED_SERVICES = {
         "rating_decide": "reviews/tests/test_services.py::test_every_rating_service_records…",
         "rating_rerate": "reviews/tests/test_services.py::test_every_rating_service_records…",
     },
+    "dangvu.reviews.titles": {
+        "title_grant": "reviews/tests/test_titles.py::test_a_title_is_granted_and_audited",
+    },
     "dangvu.core.services": {
         "calendar_day_set": "core/tests/test_calendar_pages.py::test_a_declared_day_off_moves_…",
         "calendar_day_delete": "core/tests/test_calendar_pages.py::test_superuser_declares_…",
