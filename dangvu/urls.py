@@ -36,5 +36,6 @@ urlpatterns = [
     # The member registry (import and export first: "nhap-xuat/" is not a member id).
     path("dang-vien/nhap-xuat/", include("dangvu.members.import_urls")),
     path("dang-vien/", include("dangvu.members.urls")),
+    path("xep-loai/", include("dangvu.reviews.urls")),
     path("api/", include("dangvu.api_urls")),
 ]
