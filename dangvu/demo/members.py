@@ -54,6 +54,9 @@ TARGET_END_2020 = 4_300  # members of the bloc at the end of 2020 (stints coveri
 # Admission decisions a year (2021: up to DEMO_TODAY). The seed's report states 133 admissions
 # in 2020, hence the named constant.
 ADMISSIONS_2020 = 133
+# Share of the 2020 admissions decided before mid-June, so they are rated in the 2020 review
+# (the seed's 98,35% of members rated HTTNV or above is a share of the rated members).
+EARLY_2020_SHARE = 0.3
 ADMISSIONS: dict[int, int] = {
     2015: 118,
     2016: 124,
@@ -719,6 +722,8 @@ class _Planner:
     def _admission(self, year: int, cell: Cell | None) -> None:
         rng = self.rng
         last = min(date(year, 12, 24), DEMO_TODAY - timedelta(days=40))
+        if year == 2020 and rng.random() < EARLY_2020_SHARE:
+            last = date(2020, 6, 10)  # rated in the 2020 review: six months before 15 December
         if cell is not None and cell.code in self.small:
             last = date(year, 9, 30)  # on the roll, still probationary, at the end of the year
         while True:

@@ -21,6 +21,7 @@ from dangvu.core.exceptions import DomainError
 from dangvu.demo.bloc import ROOT_CODE, SEED, OrgSpec, bloc_spec, walk
 from dangvu.demo.members import load_members
 from dangvu.demo.names import person_name
+from dangvu.demo.reviews import load_reviews
 from dangvu.members.models import Member
 from dangvu.orgs import services as org_services
 from dangvu.orgs.models import Agency, Organization, SeatRole, Term
@@ -112,6 +113,7 @@ def _build(spec: OrgSpec) -> None:
         if node.kind in ("above_grassroots", "grassroots_committee", "grassroots_cell"):
             _terms(rng, org, node)
     load_members(actor=ACTOR, spec=spec)
+    load_reviews(actor=ACTOR, root=by_code[spec.code])
 
 
 def _terms(rng: random.Random, org: Organization, node: OrgSpec) -> None:
