@@ -16,6 +16,7 @@ numerator nor the denominator; ``members.not_rated.count`` counts them.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Collection
 
 from django.db.models import Count, Q
@@ -41,11 +42,13 @@ class RatingMetric(Metric):
     subject_kind: SubjectKind
     condition: Q
 
+    @abstractmethod
     def columns(self) -> dict[str, Q | None]:
-        raise NotImplementedError
+        """Column name → the condition a rating meets to count in it."""
 
+    @abstractmethod
     def value(self, totals: dict[str, int]) -> Value:
-        raise NotImplementedError
+        """The figure from one organization's column totals."""
 
     def ratings(self, root: Organization, period: Period) -> RatingQuerySet:
         """The ratings behind the figure of ``root`` (its whole subtree)."""
