@@ -33,9 +33,9 @@ def organization_list(
     return qs
 
 
-def scope_roots(*, actor: Actor) -> OrganizationQuerySet:
-    """The top organizations of the actor's scope: where the tree browser starts."""
-    paths = scope.granted_paths(actor, "orgs.view")
+def scope_roots(*, actor: Actor, action: str = "orgs.view") -> OrganizationQuerySet:
+    """The top organizations of the actor's scope for ``action``: where a browser starts."""
+    paths = scope.granted_paths(actor, action)
     if paths is None:
         return Organization.objects.get_root_nodes()
     return Organization.objects.unscoped().filter(path__in=paths)

@@ -9,11 +9,11 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from dangvu.access import scope
 from dangvu.core.forms import ScopedForm
 from dangvu.members import selectors as member_selectors
 from dangvu.members.forms import OrganizationChoiceField
 from dangvu.members.models import Member
+from dangvu.orgs import selectors as org_selectors
 from dangvu.orgs.models import Organization
 from dangvu.reviews import metrics
 from dangvu.reviews.models import Rating
@@ -44,16 +44,6 @@ def review_day(year: int) -> date:
     return date(year, 12, 15)
 
 
-def scope_root(actor: Any, action: str) -> Organization | None:
-    """The first subtree root where the actor may do ``action`` (the tree's root for all)."""
-    paths = scope.granted_paths(actor, action)
-    if paths == ():
-        return None
-    rows = Organization.objects.unscoped()
-    rows = rows.filter(depth=1) if paths is None else rows.filter(path=paths[0])
-    return rows.order_by("path").first()
-
-
 class ProgressForm(ScopedForm):
     """``?org=<id>&nam=YYYY``: empty values mean the user's first scope root and last year."""
 
@@ -69,7 +59,11 @@ class ProgressForm(ScopedForm):
     )
 
     def clean_org(self) -> Organization:
-        org = self.cleaned_data["org"] or scope_root(self.actor, "reviews.view")
+        org = self.cleaned_data["org"] or (
+            org_selectors.scope_roots(actor=self.actor, action="reviews.view")
+            .order_by("path")
+            .first()
+        )
         if org is None:
             raise forms.ValidationError("Bạn không có tổ chức nào để xem.")
         return org

@@ -23,6 +23,7 @@ from dangvu.members import selectors as member_selectors
 from dangvu.members.models import Member
 from dangvu.metrics import registry
 from dangvu.metrics.registry import Period, Value
+from dangvu.orgs import selectors as org_selectors
 from dangvu.orgs.models import CELL_KINDS, Organization
 from dangvu.reviews import metrics, selectors, services
 from dangvu.reviews.forms import (
@@ -100,7 +101,7 @@ def _figures(actor: Any, organization: Organization, year: int) -> dict[str, Any
         ],
         "children": [
             (child, [rollups[key][child.pk] for key in FIGURES])
-            for child in Organization.objects.get_children(organization)
+            for child in org_selectors.children(actor=actor, organization=organization)
         ],
     }
 
